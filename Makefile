@@ -1,0 +1,56 @@
+# tierdesk: `make run` starts the whole product on SQLite; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+
+migrate: install
+	$(BIN)/tierdesk migrate --no-input
+
+demo: migrate
+	$(BIN)/tierdesk load_demo
+
+## run: install, migrate, load the demo data and serve on http://$(HOST):$(PORT) with the worker
+run: demo
+	$(BIN)/tierdesk serve --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+pytest: install-dev
+	$(BIN)/pytest -n 2 --dist loadfile
+
+pytest-postgres: install-dev
+	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
+		echo "== pytest on PostgreSQL ($(TEST_DATABASE_URL))"; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -n 2 --dist loadfile; \
+	else \
+		echo "== PostgreSQL does not answer at $(TEST_DATABASE_URL): skipping the PostgreSQL run"; \
+	fi
+
+## test: ruff, mypy, then the whole suite on SQLite and (when it answers) PostgreSQL
+test: lint pytest pytest-postgres
+
+bench: install-dev
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/sla_bench.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info
