@@ -1,0 +1,388 @@
+"""API of cases: cases, messages, attachments, severity, workflow, escalation and SLA state.
+
+Thin: every case is fetched through `selectors.access_case` (404 for what the caller may not
+see, other tenants included), every write goes through a service (422 for bad input, 403 for
+a role that may not), and this module only maps JSON to arguments and models to schemas.
+"""
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, File, Form, Header, Query, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tierdesk.accounts.models import User
+
+from . import selectors
+from . import selectors_api as reads
+from .models import Case, SelfEscalation
+from .schemas import (
+    AgentStatusValue,
+    AssignIn,
+    AttachmentOut,
+    CaseDetailOut,
+    CaseIn,
+    CaseOut,
+    DecisionIn,
+    ErrorOut,
+    EscalateIn,
+    LineValue,
+    MessageIn,
+    MessageOut,
+    SelfEscalationIn,
+    SelfEscalationOut,
+    SeverityIn,
+    SlaOut,
+    StatusIn,
+    StatusValue,
+)
+from .services import attachments as attachment_services
+from .services import cases as case_services
+from .services import escalations as escalation_services
+
+router = Router(tags=["cases"])
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class LimitOffsetInput(LimitOffsetPagination.Input):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class Pagination(LimitOffsetPagination):
+    """`limit` (1-200, default 50) and `offset`; the answer carries `items` and `count`."""
+
+    # Named apart from other apps' pagination inputs: OpenAPI components are keyed by name.
+    Input = LimitOffsetInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=200, **kwargs)
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+_ROW_FIELDS = (
+    *("id", "subject", "severity", "status", "line", "channel"),
+    *("created_at", "updated_at", "next_due_at", "account_id", "account__name"),
+    *("requester_id", "requester__first_name", "requester__last_name", "requester__email"),
+    *("assignee_id", "assignee__first_name", "assignee__last_name", "assignee__email"),
+)
+
+
+def _person_row(values: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    if values[f"{prefix}_id"] is None:
+        return None
+    # As User.__str__: the full name, else the e-mail address.
+    name = f"{values[f'{prefix}__first_name']} {values[f'{prefix}__last_name']}".strip()
+    return {"id": values[f"{prefix}_id"], "name": name or values[f"{prefix}__email"]}
+
+
+class _CaseRows:
+    """A case list read as plain rows: one query a page and no model instances (list speed)."""
+
+    def __init__(self, queryset: QuerySet[Case]) -> None:
+        self.queryset = queryset
+
+    def all(self) -> "_CaseRows":
+        return self
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [
+            {
+                **values,
+                "account": {"id": values["account_id"], "name": values["account__name"]},
+                "requester": _person_row(values, "requester"),
+                "assignee": _person_row(values, "assignee"),
+            }
+            for values in self.queryset.values(*_ROW_FIELDS)[window]
+        ]
+
+
+def _sla(case: Case, *, explain: bool = False) -> list[SlaOut]:
+    return [
+        SlaOut.model_validate(
+            {**asdict(state), "warnings": [{"fraction": f, "at": at} for f, at in state.warnings]}
+        )
+        for state in reads.case_sla(case, now=timezone.now(), explain=explain)
+    ]
+
+
+def _case_detail(case: Case, *, reload: bool = True) -> CaseDetailOut:
+    if reload:
+        # Services return the case without the related rows its answer shows: read them here.
+        case = Case.objects.select_related(
+            "account__license_plan", "account__support_plan", "region", "requester", "assignee"
+        ).get(pk=case.pk)
+    out = CaseDetailOut.from_orm(case)
+    out.sla = _sla(case)
+    return out
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+@router.get("/cases", response={200: list[CaseOut], **ERRORS})
+@paginate(Pagination)
+def case_list(
+    request: HttpRequest,
+    status: StatusValue | None = None,
+    severity: Annotated[int | None, Query(None, ge=1, le=4)] = None,
+    line: LineValue | None = None,
+    account: Annotated[int | None, Query(None, description="An account's id (agents).")] = None,
+    search: Annotated[
+        str | None, Query(None, max_length=200, description="A case number or words.")
+    ] = None,
+    mine: Annotated[
+        bool, Query(False, description="Only cases I requested or am assigned.")
+    ] = False,
+) -> object:
+    """The cases the caller may see, newest first, filtered; paginated with limit/offset."""
+    filters = reads.ApiCaseFilters(
+        base=selectors.CaseFilters(status=status, severity=severity, search=search, mine=mine),
+        line=line,
+        account_id=account,
+    )
+    return _CaseRows(reads.api_case_list(_viewer(request), filters))
+
+
+@router.post("/cases", response={200: CaseDetailOut, 201: CaseDetailOut, **ERRORS})
+def case_create(
+    request: HttpRequest,
+    payload: CaseIn,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            None,
+            alias="Idempotency-Key",
+            description="A repeated key returns the first case (200) and creates nothing.",
+        ),
+    ] = None,
+) -> Status[CaseDetailOut]:
+    """Open a case (customers for themselves; agents log phone or e-mail cases for a customer)."""
+    actor = reads.with_plans(_viewer(request))
+    replayed = reads.idempotent_case(actor, idempotency_key)
+    if replayed is not None:
+        return Status(200, _case_detail(replayed))
+    requester = reads.requester_for(actor, payload.requester_id)
+    now = timezone.now()
+    account_id = requester.account_id if requester is not None else actor.account_id
+    case = case_services.case_create(
+        actor=actor,
+        subject=payload.subject,
+        description=payload.description,
+        severity=payload.severity,
+        channel=payload.channel,
+        requester=requester,
+        cc=reads.cc_people(account_id, payload.cc),
+        idempotency_key=idempotency_key,
+        now=now,
+    )
+    if case.created_at != now:
+        # A concurrent request with the same key won the race: its case is the answer.
+        return Status(200, _case_detail(case))
+    # The case opened here still holds its account, requester and region: no need to reload.
+    return Status(201, _case_detail(case, reload=False))
+
+
+@router.get("/cases/{case_id}", response={200: CaseDetailOut, **ERRORS})
+def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
+    """One case with its SLA state now."""
+    return _case_detail(selectors.access_case(_viewer(request), case_id), reload=False)
+
+
+@router.get("/cases/{case_id}/sla", response={200: list[SlaOut], **ERRORS})
+def case_sla(request: HttpRequest, case_id: int, explain: bool = False) -> list[SlaOut]:
+    """The case's SLA clocks now; `explain=true` adds the counted intervals in local time."""
+    return _sla(selectors.access_case(_viewer(request), case_id), explain=explain)
+
+
+# --- messages and attachments -----------------------------------------------------------------
+
+
+@router.get("/cases/{case_id}/messages", response={200: list[MessageOut], **ERRORS})
+@paginate(Pagination)
+def message_list(request: HttpRequest, case_id: int) -> object:
+    """The case's messages the caller may read (customers: public ones), oldest first."""
+    viewer = _viewer(request)
+    case = selectors.access_case(viewer, case_id)
+    return selectors.visible_messages(viewer, case)
+
+
+@router.post("/cases/{case_id}/messages", response={201: MessageOut, **ERRORS})
+def message_create(request: HttpRequest, case_id: int, payload: MessageIn) -> Status[MessageOut]:
+    """Reply on a case; agents may write an internal note (`public: false`) and move the status."""
+    viewer = _viewer(request)
+    message = case_services.case_reply(
+        actor=viewer,
+        case=selectors.access_case(viewer, case_id),
+        body=payload.body,
+        public=payload.public,
+        then_status=payload.status,
+    )
+    return Status(201, MessageOut.from_orm(message))
+
+
+@router.get("/cases/{case_id}/attachments", response={200: list[AttachmentOut], **ERRORS})
+@paginate(Pagination)
+def attachment_list(request: HttpRequest, case_id: int) -> object:
+    """The case's files the caller may download (customers: public ones)."""
+    viewer = _viewer(request)
+    case = selectors.access_case(viewer, case_id)
+    return selectors.visible_attachments(viewer, case).select_related("uploaded_by")
+
+
+@router.post("/cases/{case_id}/attachments", response={201: AttachmentOut, **ERRORS})
+def attachment_create(
+    request: HttpRequest,
+    case_id: int,
+    file: File[UploadedFile],
+    public: Form[bool] = True,
+    message_id: Form[int | None] = None,
+) -> Status[AttachmentOut]:
+    """Upload a file (multipart/form-data, field `file`), within the size and type limits."""
+    viewer = _viewer(request)
+    case = selectors.access_case(viewer, case_id)
+    attachment = attachment_services.attachment_add(
+        actor=viewer,
+        case=case,
+        upload=file,
+        message=reads.case_message(viewer, case, message_id),
+        public=public,
+    )
+    return Status(201, AttachmentOut.from_orm(attachment))
+
+
+@router.get(
+    "/cases/{case_id}/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    url_name="case_attachment_download",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file.",
+                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
+    """Download one file of the case."""
+    viewer = _viewer(request)
+    case = selectors.access_case(viewer, case_id)
+    attachment = selectors.access_attachment(viewer, attachment_id)
+    if attachment.case_id != case.pk:
+        raise Http404("No such attachment.")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- workflow ---------------------------------------------------------------------------------
+
+
+@router.post("/cases/{case_id}/severity", response={200: CaseDetailOut, **ERRORS})
+def case_severity(request: HttpRequest, case_id: int, payload: SeverityIn) -> CaseDetailOut:
+    """Change the severity (agents); the SLA clocks recompute from the case's start."""
+    viewer = _viewer(request)
+    case = case_services.case_change_severity(
+        actor=viewer,
+        case=selectors.access_case(viewer, case_id),
+        severity=payload.severity,
+        note=payload.note,
+    )
+    return _case_detail(case)
+
+
+@router.post("/cases/{case_id}/status", response={200: CaseDetailOut, **ERRORS})
+def case_status(request: HttpRequest, case_id: int, payload: StatusIn) -> CaseDetailOut:
+    """Move the case (agents): open, waiting on the customer, on hold, solved."""
+    viewer = _viewer(request)
+    status: AgentStatusValue = payload.status
+    case = case_services.case_set_status(
+        actor=viewer,
+        case=selectors.access_case(viewer, case_id),
+        status=status,
+        note=payload.note,
+    )
+    return _case_detail(case)
+
+
+@router.post("/cases/{case_id}/assign", response={200: CaseDetailOut, **ERRORS})
+def case_assign(request: HttpRequest, case_id: int, payload: AssignIn) -> CaseDetailOut:
+    """Assign the case: agents take it themselves; supervisors assign anyone on its line."""
+    viewer = _viewer(request)
+    case = selectors.access_case(viewer, case_id)
+    case = case_services.case_assign(
+        actor=viewer, case=case, assignee=reads.vendor_person(payload.assignee_id)
+    )
+    return _case_detail(case)
+
+
+@router.post("/cases/{case_id}/escalate", response={200: CaseDetailOut, **ERRORS})
+def case_escalate(request: HttpRequest, case_id: int, payload: EscalateIn) -> CaseDetailOut:
+    """Escalate to a higher line with a reason (agents); engineering needs the plan's right."""
+    viewer = _viewer(request)
+    case = escalation_services.case_escalate(
+        actor=viewer,
+        case=selectors.access_case(viewer, case_id),
+        line=payload.line,
+        reason=payload.reason,
+    )
+    return _case_detail(case)
+
+
+# --- self-escalation --------------------------------------------------------------------------
+
+
+@router.get("/cases/{case_id}/self-escalations", response={200: list[SelfEscalationOut], **ERRORS})
+def self_escalation_list(request: HttpRequest, case_id: int) -> object:
+    """The case's escalation requests, newest first."""
+    case = selectors.access_case(_viewer(request), case_id)
+    return reads.case_self_escalations(case).select_related("requested_by")
+
+
+@router.post("/cases/{case_id}/self-escalations", response={201: SelfEscalationOut, **ERRORS})
+def self_escalation_create(
+    request: HttpRequest, case_id: int, payload: SelfEscalationIn
+) -> Status[SelfEscalationOut]:
+    """Ask for escalation (customers, on plans that allow it, once the case is open 24 h)."""
+    viewer = _viewer(request)
+    escalation = escalation_services.self_escalation_request(
+        actor=viewer,
+        case=selectors.access_case(viewer, case_id),
+        reason=payload.reason,
+        details=payload.details,
+    )
+    return Status(201, SelfEscalationOut.from_orm(escalation))
+
+
+@router.post("/self-escalations/{request_id}/decision", response={200: SelfEscalationOut, **ERRORS})
+def self_escalation_decide(
+    request: HttpRequest, request_id: int, payload: DecisionIn
+) -> SelfEscalation:
+    """Accept (the case moves up a line) or reject an escalation request (supervisors)."""
+    viewer = _viewer(request)
+    decided = escalation_services.self_escalation_decide(
+        actor=viewer,
+        request=reads.access_self_escalation(viewer, request_id),
+        accept=payload.decision == "accepted",
+        reason=payload.reason,
+    )
+    return decided

@@ -1,0 +1,153 @@
+"""Every read of cases, scoped to what the asking user may see.
+
+Visibility (product.md): a member sees the cases they opened or are CC'd on; an account admin
+sees all of the account's cases; agents see their lines' cases (L1: L1; L2: L1 and L2;
+engineers: engineering) plus any case assigned to them; supervisors and staff admins see all.
+A case the user may not see answers 404, exactly like a case that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from tierdesk.accounts.roles import Role
+
+from .choices import ACTIVE_STATUSES, Line, Status
+from .models import Attachment, Case, Message
+
+LINES_BY_ROLE: dict[str, tuple[str, ...]] = {
+    Role.AGENT_L1: (Line.L1,),
+    Role.AGENT_L2: (Line.L1, Line.L2),
+    Role.ENGINEER: (Line.ENGINEERING,),
+}
+
+
+def is_agent(user: Any) -> bool:
+    """Whether the user works cases on the vendor side."""
+    return bool(user.is_authenticated and user.is_active and user.account_id is None)
+
+
+def sees_all_cases(user: Any) -> bool:
+    """Supervisors and staff admins see every case."""
+    return is_agent(user) and user.role in (Role.SUPERVISOR, Role.STAFF_ADMIN)
+
+
+def visible_cases_q(user: Any) -> Q:
+    """The filter of the cases this user may see (an empty filter for nobody)."""
+    nothing = Q(pk__in=[])
+    if not user.is_authenticated or not user.is_active:
+        return nothing
+    if user.account_id is not None:
+        if user.role == Role.ACCOUNT_ADMIN:
+            return Q(account_id=user.account_id)
+        cc = Case.cc.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)
+        return Q(account_id=user.account_id) & (Q(requester_id=user.pk) | Q(Exists(cc)))
+    if sees_all_cases(user):
+        return Q()
+    lines = LINES_BY_ROLE.get(user.role, ())
+    return Q(line__in=lines) | Q(assignee_id=user.pk)
+
+
+def visible_cases(user: Any) -> QuerySet[Case]:
+    """The cases this user may see."""
+    return Case.objects.filter(visible_cases_q(user))
+
+
+def access_case(user: Any, case_id: int, *, for_update: bool = False) -> Case:
+    """The case if this user may see it; Http404 otherwise (also for other tenants' cases)."""
+    queryset = visible_cases(user).select_related(
+        "account__license_plan", "account__support_plan", "region", "requester", "assignee"
+    )
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such case.") from None
+
+
+def visible_messages(user: Any, case: Case) -> QuerySet[Message]:
+    """The case's messages this user may read: customers never see internal notes."""
+    messages = case.messages.select_related("author")
+    if user.account_id is not None:
+        messages = messages.filter(is_public=True)
+    return messages
+
+
+def visible_attachments(user: Any, case: Case) -> QuerySet[Attachment]:
+    """The case's attachments this user may download."""
+    attachments = case.attachments.all()
+    if user.account_id is not None:
+        attachments = attachments.filter(is_public=True)
+    return attachments
+
+
+def access_attachment(user: Any, attachment_id: int) -> Attachment:
+    """An attachment of a case the user may see (and, for customers, a public one); else 404."""
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id).select_related("case").first()
+        if isinstance(attachment_id, int)
+        else None
+    )
+    if attachment is None:
+        raise Http404("No such attachment.")
+    case = access_case(user, attachment.case_id)
+    if not visible_attachments(user, case).filter(pk=attachment.pk).exists():
+        raise Http404("No such attachment.")
+    return attachment
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """Filters of a case list; None means "any"."""
+
+    status: str | None = None
+    severity: int | None = None
+    search: str | None = None
+    mine: bool = False
+    active_only: bool = False
+
+
+def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """The user's visible cases, filtered, newest first, with what a list row shows."""
+    filters = filters or CaseFilters()
+    cases = visible_cases(user).select_related("account", "requester", "assignee")
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.active_only:
+        cases = cases.filter(status__in=ACTIVE_STATUSES)
+    if filters.severity:
+        cases = cases.filter(severity=filters.severity)
+    if filters.mine:
+        cases = cases.filter(Q(requester_id=user.pk) | Q(assignee_id=user.pk))
+    if filters.search:
+        term = filters.search.strip()
+        by_number = Q(pk=int(term.lstrip("#"))) if term.lstrip("#").isdigit() else Q(pk__in=[])
+        cases = cases.filter(
+            by_number | Q(subject__icontains=term) | Q(description__icontains=term)
+        )
+    return cases.order_by("-created_at", "-pk")
+
+
+def queue(user: Any, *, line: str, region_id: int | None = None) -> QuerySet[Case]:
+    """A support line's queue, in the documented priority order.
+
+    Order: severity (1 first), then the nearest due instant among the running clocks (cases
+    without a running clock last), then the account's queue weight (higher first), then age.
+    """
+    cases = visible_cases(user).filter(
+        line=line, status__in=(Status.NEW, Status.OPEN, Status.ON_HOLD, Status.WAITING)
+    )
+    if region_id is not None:
+        cases = cases.filter(region_id=region_id)
+    return cases.select_related("account", "requester", "assignee", "region").order_by(
+        "severity",
+        F("next_due_at").asc(nulls_last=True),
+        "-queue_weight",
+        "created_at",
+        "pk",
+    )

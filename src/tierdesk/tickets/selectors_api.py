@@ -1,0 +1,219 @@
+"""Reads the cases API needs beyond `selectors`: people chosen by id, requests, SLA state now.
+
+Every lookup by id is scoped before it is made, so an id from another tenant reads exactly like
+an id that does not exist: a person outside the case's account is "no such person" (422), a
+self-escalation request of a case the user may not see is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from tierdesk.accounts.models import User
+from tierdesk.sla import BusinessCalendar
+from tierdesk.sla.clock import ClockStatus, compute_clock
+from tierdesk.sla.explain import explain_due
+from tierdesk.sla.policies import ClockKind
+
+from .choices import Status, TargetKind
+from .models import Case, IdempotencyKey, Message, SelfEscalation, SlaClock
+from .selectors import CaseFilters, case_list, is_agent, visible_cases_q, visible_messages
+from .services.clocks import case_calendar, case_pauses
+
+
+@dataclass(frozen=True)
+class ApiCaseFilters:
+    """The API's list filters: the shared ones plus line and account (meant for agents)."""
+
+    base: CaseFilters
+    line: str | None = None
+    account_id: int | None = None
+
+
+def api_case_list(user: Any, filters: ApiCaseFilters) -> QuerySet[Case]:
+    """The user's visible cases with the API's filters, newest first."""
+    cases = case_list(user, filters.base)
+    if filters.line:
+        cases = cases.filter(line=filters.line)
+    if filters.account_id is not None:
+        cases = cases.filter(account_id=filters.account_id)
+    return cases
+
+
+def idempotent_case(user: Any, key: str | None) -> Case | None:
+    """The case this user already opened with this Idempotency-Key, if any."""
+    if not key:
+        return None
+    found = IdempotencyKey.objects.filter(user=user, key=key).select_related("case").first()
+    return found.case if found is not None else None
+
+
+def with_plans(user: User) -> User:
+    """The user again with their account's plans, which opening a case reads."""
+    if user.account_id is None:
+        return user
+    return User.objects.select_related("account__license_plan", "account__support_plan").get(
+        pk=user.pk
+    )
+
+
+def requester_for(actor: Any, requester_id: int | None) -> User | None:
+    """Whom a new case is for: customers themselves; agents name an active customer by id."""
+    if not is_agent(actor):
+        if requester_id is not None and requester_id != actor.pk:
+            raise ValidationError({"requester_id": _("Customers open cases for themselves.")})
+        return None
+    if requester_id is None:
+        return None
+    requester = (
+        User.objects.filter(pk=requester_id, is_active=True, account__isnull=False)
+        .select_related("account__license_plan", "account__support_plan")
+        .first()
+    )
+    if requester is None:
+        raise ValidationError({"requester_id": _("No such customer.")})
+    return requester
+
+
+def cc_people(account_id: int | None, ids: Sequence[int], *, field: str = "cc") -> list[User]:
+    """The active users of one account with these ids; any other id is refused."""
+    wanted = set(ids)
+    if not wanted:
+        return []
+    people = (
+        list(User.objects.filter(pk__in=wanted, account_id=account_id, is_active=True))
+        if account_id is not None
+        else []
+    )
+    if len(people) != len(wanted):
+        raise ValidationError({field: _("CC'd people must be active users of the same account.")})
+    return people
+
+
+def vendor_person(user_id: int | None, *, field: str = "assignee_id") -> User | None:
+    """An active member of the vendor's staff by id (None stays None)."""
+    if user_id is None:
+        return None
+    person = User.objects.filter(pk=user_id, is_active=True, account__isnull=True).first()
+    if person is None:
+        raise ValidationError({field: _("No such agent.")})
+    return person
+
+
+def case_message(user: Any, case: Case, message_id: int | None) -> Message | None:
+    """A message of this case that the user may read (None stays None)."""
+    if message_id is None:
+        return None
+    message = visible_messages(user, case).filter(pk=message_id).first()
+    if message is None:
+        raise ValidationError({"message_id": _("No such message on this case.")})
+    return message
+
+
+def case_self_escalations(case: Case) -> QuerySet[SelfEscalation]:
+    """The escalation requests of a case the caller already may see, newest first."""
+    return case.self_escalations.order_by("-requested_at", "-pk")
+
+
+def access_self_escalation(user: Any, request_id: int) -> SelfEscalation:
+    """A self-escalation request of a case the user may see; Http404 otherwise."""
+    request = (
+        SelfEscalation.objects.filter(pk=request_id)
+        .filter(case__in=Case.objects.filter(visible_cases_q(user)))
+        .first()
+    )
+    if request is None:
+        raise Http404("No such escalation request.")
+    return request
+
+
+@dataclass(frozen=True)
+class SlaState:
+    """One target's clock of a case at `now`; durations count the clock's own time."""
+
+    target: str
+    clock: str
+    target_minutes: int
+    due_at: datetime
+    met_at: datetime | None
+    breached_at: datetime | None
+    state: str
+    paused: bool
+    elapsed_seconds: int
+    remaining_seconds: int
+    paused_seconds: int
+    fraction: float
+    warnings: list[tuple[float, datetime]]
+    explanation: list[str] | None
+
+
+def case_sla(case: Case, *, now: datetime, explain: bool = False) -> list[SlaState]:
+    """The case's clocks evaluated now, from its stored clock rows (the targets its timers use).
+
+    Durations count the clock's own time: business time on a business-hours clock.
+    """
+    rows = list(SlaClock.objects.filter(case=case).order_by("target"))
+    if not rows:
+        return []
+    pauses = case_pauses(case)
+    if any(ClockKind(row.clock) is ClockKind.BUSINESS for row in rows):
+        calendar = case_calendar(case)
+    else:
+        # A 24x7 clock needs only the region's time zone: no calendar rows to read.
+        calendar = BusinessCalendar.always_open(case.region.time_zone)
+    out = []
+    for row in rows:
+        stopped = _stopped_at(case, row.target)
+        state = compute_clock(
+            target_minutes=row.target_minutes,
+            kind=row.clock,
+            calendar=calendar,
+            start=case.created_at,
+            now=now,
+            pauses=pauses,
+            stopped_at=stopped,
+            warn_fractions=settings.SLA_WARNING_FRACTIONS,
+        )
+        breached_at = row.breached_at
+        if breached_at is None and state.state is ClockStatus.BREACHED:
+            breached_at = state.due
+        explanation = None
+        if explain:
+            explanation = explain_due(
+                calendar, case.created_at, row.target_minutes, pauses, row.clock, now
+            ).lines()
+        out.append(
+            SlaState(
+                target=row.target,
+                clock=row.clock,
+                target_minutes=row.target_minutes,
+                due_at=state.due,
+                met_at=state.stopped_at if state.state is ClockStatus.MET else None,
+                breached_at=breached_at,
+                state=state.state.value,
+                paused=state.state is ClockStatus.PAUSED,
+                elapsed_seconds=int(state.elapsed.total_seconds()),
+                remaining_seconds=int(state.remaining.total_seconds()),
+                paused_seconds=int(state.paused.total_seconds()),
+                fraction=round(state.fraction, 4),
+                warnings=[(w.fraction, w.at) for w in state.warnings],
+                explanation=explanation,
+            )
+        )
+    return out
+
+
+def _stopped_at(case: Case, target: str) -> datetime | None:
+    # As services.clocks does: first response stops at the reply, resolution at solving.
+    if target == TargetKind.FIRST_RESPONSE:
+        return case.first_responded_at
+    return case.solved_at if case.status in (Status.SOLVED, Status.CLOSED) else None

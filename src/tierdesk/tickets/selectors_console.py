@@ -1,0 +1,230 @@
+"""Reads for the agent console: queues and their counts, a case's page, explanations, decisions.
+
+Every function is scoped to the asking user through `selectors.visible_cases`; the console is
+vendor staff's only: a customer asking for any of it gets 404, like for a case of another tenant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from tierdesk.accounts.entitlements import Capability, account_may, sla_targets
+from tierdesk.accounts.models import SupportRegion, User
+from tierdesk.accounts.roles import Role
+from tierdesk.sla.explain import Explanation, explain_due
+
+from .choices import ACTIVE_STATUSES, Line, Status, TargetKind
+from .models import Attachment, Case, CaseEvent, Message, SelfEscalation, SlaClock
+from .permissions import may_decide_self_escalation, may_escalate_to
+from .selectors import LINES_BY_ROLE, access_case, is_agent, queue, sees_all_cases, visible_cases
+from .services.clocks import case_calendar, case_pauses, target_minutes
+
+LINE_ORDER: tuple[str, ...] = (Line.L1, Line.L2, Line.ENGINEERING)
+QUEUE_PAGE_SIZE = 25
+
+
+def access_console(user: Any) -> None:
+    """Http404 unless the user is vendor staff: the console does not exist for customers."""
+    if not is_agent(user):
+        raise Http404("No such page.")
+
+
+def access_escalation_desk(user: Any) -> None:
+    """Http404 unless the user decides customers' escalation requests (supervisors)."""
+    access_console(user)
+    if not may_decide_self_escalation(user):
+        raise Http404("No such page.")
+
+
+def console_lines(user: Any) -> list[str]:
+    """The support lines whose queues the user works, in escalation order (supervisors: all)."""
+    if sees_all_cases(user):
+        return list(LINE_ORDER)
+    allowed = LINES_BY_ROLE.get(user.role, ())
+    return [line for line in LINE_ORDER if line in allowed]
+
+
+def console_regions() -> QuerySet[SupportRegion]:
+    """The support regions a queue can be filtered by."""
+    return SupportRegion.objects.order_by("name")
+
+
+def queue_counts(user: Any, *, region_id: int | None) -> dict[str, int]:
+    """How many active cases wait in each of the user's lines (one query)."""
+    lines = console_lines(user)
+    cases = visible_cases(user).filter(line__in=lines, status__in=ACTIVE_STATUSES)
+    if region_id is not None:
+        cases = cases.filter(region_id=region_id)
+    counted = dict(cases.order_by().values_list("line").annotate(n=Count("pk")))
+    return {line: int(counted.get(line, 0)) for line in lines}
+
+
+def console_queue(user: Any, *, line: str, region_id: int | None) -> QuerySet[Case]:
+    """A line's queue in the documented priority order, with the clocks its badges need."""
+    access_console(user)
+    if line not in console_lines(user):
+        raise Http404("No such queue.")
+    return queue(user, line=line, region_id=region_id).prefetch_related(
+        Prefetch("clocks", queryset=SlaClock.objects.order_by("target"))
+    )
+
+
+def console_case(user: Any, case_id: int) -> Case:
+    """A case for the console's pages (vendor staff who may see it; 404 otherwise)."""
+    access_console(user)
+    return access_case(user, case_id)
+
+
+def case_clocks(case: Case) -> list[SlaClock]:
+    """The case's stored clock rows (first response first)."""
+    return list(case.clocks.order_by("target"))
+
+
+def case_thread(case: Case) -> QuerySet[Message]:
+    """All messages of a case, internal notes included, oldest first, with their files."""
+    return case.messages.select_related("author").prefetch_related("attachments")
+
+
+def case_files(case: Case) -> QuerySet[Attachment]:
+    """All files of a case (public and internal)."""
+    return case.attachments.select_related("uploaded_by")
+
+
+def case_history(case: Case) -> QuerySet[CaseEvent]:
+    """The case's history, oldest first, with who did each change."""
+    return case.events.select_related("actor").order_by("at", "pk")
+
+
+def assignable_people(case: Case) -> QuerySet[User]:
+    """Active vendor staff who may work the case: its line's agents and the supervisors."""
+    roles = [role for role, lines in LINES_BY_ROLE.items() if case.line in lines]
+    return (
+        User.objects.filter(is_active=True, account__isnull=True)
+        .filter(Q(role__in=[*roles, Role.SUPERVISOR]) | Q(pk=case.assignee_id or 0))
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+@dataclass(frozen=True)
+class EscalationOption:
+    """A line above the case's: whether the user may escalate there, and why not."""
+
+    line: str
+    label: str
+    allowed: bool
+    why_not: str
+
+
+def escalation_options(user: Any, case: Case) -> list[EscalationOption]:
+    """The lines above the case's line, each allowed or refused with a reason to show."""
+    from django.utils.translation import gettext as _
+
+    options = []
+    above = LINE_ORDER[LINE_ORDER.index(case.line) + 1 :] if case.line in LINE_ORDER else ()
+    for line in above:
+        allowed = may_escalate_to(user, case, line)
+        why_not = ""
+        if not allowed:
+            if line == Line.ENGINEERING and not account_may(
+                case.account, Capability.ENGINEERING_ESCALATION
+            ):
+                why_not = _(
+                    "The account's plan (%(plan)s) does not include technical intervention."
+                ) % {"plan": case.account.license_plan}
+            elif case.status not in ACTIVE_STATUSES:
+                why_not = _("Only an active case can be escalated.")
+            else:
+                why_not = _("You may not escalate this case.")
+        options.append(
+            EscalationOption(
+                line=line, label=str(Line(line).label), allowed=allowed, why_not=why_not
+            )
+        )
+    return options
+
+
+def queue_neighbours(user: Any, case: Case) -> tuple[int | None, int | None]:
+    """The previous and next case of the case's queue (its line and region), for j/k."""
+    if case.line not in console_lines(user):
+        return None, None
+    ids = list(queue(user, line=case.line, region_id=case.region_id).values_list("pk", flat=True))
+    if case.pk not in ids:
+        return None, None
+    index = ids.index(case.pk)
+    previous = ids[index - 1] if index > 0 else None
+    following = ids[index + 1] if index + 1 < len(ids) else None
+    return previous, following
+
+
+def case_explanation(case: Case, target: str, *, now: datetime) -> Explanation:
+    """Why the target's due instant is what it is: the counted intervals, minus pauses.
+
+    Recomputed from the case's start with the targets of its current severity, as the clocks
+    are (a severity change applies from the beginning). Http404 when the case has no such target.
+    """
+    if target not in TargetKind.values:
+        raise Http404("No such target.")
+    targets = sla_targets(case.account, case.severity)
+    minutes = target_minutes(targets, target)
+    if targets is None or minutes is None:
+        raise Http404("No such target.")
+    if target == TargetKind.FIRST_RESPONSE:
+        stopped_at = case.first_responded_at
+    else:
+        stopped_at = case.solved_at if case.status in (Status.SOLVED, Status.CLOSED) else None
+    until = stopped_at or now
+    # Like the clock: time paused after the target was met does not move its due instant.
+    pauses = [
+        (start, until if end is None or end > until else end)
+        for start, end in case_pauses(case)
+        if start < until
+    ]
+    return explain_due(
+        case_calendar(case), case.created_at, minutes, pauses, targets.clock, now=until
+    )
+
+
+def pending_self_escalations(user: Any) -> QuerySet[SelfEscalation]:
+    """Customers' pending escalation requests for the supervisor's region (staff admins: all)."""
+    access_escalation_desk(user)
+    requests = SelfEscalation.objects.filter(decision=SelfEscalation.Decision.PENDING)
+    if user.role != Role.STAFF_ADMIN and user.region_id is not None:
+        requests = requests.filter(case__region_id=user.region_id)
+    return requests.select_related(
+        "case__account__license_plan", "case__region", "requested_by"
+    ).order_by("requested_at", "pk")
+
+
+def recent_self_escalation_decisions(user: Any, *, limit: int = 20) -> list[SelfEscalation]:
+    """The latest decided requests of the same scope, newest first."""
+    access_escalation_desk(user)
+    requests = SelfEscalation.objects.exclude(decision=SelfEscalation.Decision.PENDING)
+    if user.role != Role.STAFF_ADMIN and user.region_id is not None:
+        requests = requests.filter(case__region_id=user.region_id)
+    return list(
+        requests.select_related("case", "decided_by", "requested_by").order_by(
+            "-decided_at", "-pk"
+        )[:limit]
+    )
+
+
+def access_self_escalation(user: Any, request_id: int) -> SelfEscalation:
+    """A request the supervisor may decide (their region's; staff admins: any); else 404."""
+    access_escalation_desk(user)
+    requests = SelfEscalation.objects.select_related("case")
+    if user.role != Role.STAFF_ADMIN and user.region_id is not None:
+        requests = requests.filter(case__region_id=user.region_id)
+    try:
+        return requests.get(pk=request_id)
+    except (SelfEscalation.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such request.") from None
+
+
+def case_self_escalations(case: Case) -> QuerySet[SelfEscalation]:
+    """The case's escalation requests, newest first."""
+    return case.self_escalations.select_related("requested_by", "decided_by")

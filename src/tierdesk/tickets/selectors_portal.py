@@ -1,0 +1,80 @@
+"""Reads of the customer portal's pages, scoped to what the asking customer may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tierdesk.accounts.models import User
+
+from .models import Case, CaseEvent, SelfEscalation
+from .selectors import CaseFilters, case_list
+
+# The history a customer sees: the case's public course, never agents' notes or internal moves
+# (assignment, tags, merges of other cases into this one).
+PUBLIC_EVENT_KINDS = (
+    "created",
+    "status",
+    "severity",
+    "escalated",
+    "first_response",
+    "self_escalation_requested",
+    "self_escalation_decided",
+)
+
+# Self-service places every plan includes: (URL name, label). Only those that exist are linked.
+SELF_SERVICE = (
+    ("knowledge:index", _("Help center: knowledge base, guides and video tutorials")),
+    ("assistant:index", _("Virtual assistant")),
+    ("community:index", _("Community")),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to show on a page."""
+
+    label: str | Promise
+    url: str
+
+
+def portal_cases(viewer: Any, filters: CaseFilters) -> QuerySet[Case]:
+    """The viewer's visible cases for the list page, with what a row shows (bounded queries)."""
+    return case_list(viewer, filters).select_related("region").prefetch_related("clocks")
+
+
+def cc_candidates(viewer: Any) -> QuerySet[User]:
+    """Who a customer may CC: the other active users of their own account."""
+    if viewer.account_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(account_id=viewer.account_id, is_active=True)
+        .exclude(pk=viewer.pk)
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def public_history(case: Case) -> QuerySet[CaseEvent]:
+    """The events of a case that its customers may see (status, severity, escalation)."""
+    return case.events.filter(kind__in=PUBLIC_EVENT_KINDS).select_related("actor")
+
+
+def case_self_escalations(case: Case) -> QuerySet[SelfEscalation]:
+    """The case's escalation requests, newest first."""
+    return case.self_escalations.select_related("requested_by")
+
+
+def self_service_links() -> list[Link]:
+    """Links to the self-service places that exist in this deployment."""
+    links = []
+    for name, label in SELF_SERVICE:
+        try:
+            links.append(Link(label=label, url=reverse(name)))
+        except NoReverseMatch:
+            continue
+    return links

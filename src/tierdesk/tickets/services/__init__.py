@@ -1,0 +1,1 @@
+"""Every write to cases: creation, replies, workflow, escalation, SLA clocks and timers."""

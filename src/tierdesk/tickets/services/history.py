@@ -1,0 +1,30 @@
+"""The case history: one row per change, with who, when, before and after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..models import Case, CaseEvent
+
+
+def event_record(
+    *,
+    case: Case,
+    actor: Any,
+    at: datetime,
+    kind: str,
+    before: object = None,
+    after: object = None,
+    note: str = "",
+) -> CaseEvent:
+    """Append an entry to the case's history (actor None: the system)."""
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        at=at,
+        kind=kind,
+        before=before,
+        after=after,
+        note=note,
+    )

@@ -1,0 +1,12 @@
+"""Routes of cases: one shared case address, the portal's and the console's pages."""
+
+from django.urls import include, path
+
+from . import urls_console, urls_portal, views
+
+urlpatterns = [
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    # One "tickets" namespace for both sides (navigation names tickets:list, tickets:queues):
+    # two includes declaring the same app_name would shadow one another.
+    path("", include(([*urls_portal.urlpatterns, *urls_console.urlpatterns], "tickets"))),
+]
