@@ -1,0 +1,53 @@
+"""Every write of the notifications app: the outbox, and the notification kinds."""
+
+from .notify import (
+    case_url,
+    notify_assigned,
+    notify_public_reply,
+    notify_self_escalation_decided,
+    notify_self_escalation_requested,
+    notify_sla_breach,
+    notify_sla_warning,
+    notify_solved,
+    notify_tam_case,
+)
+from .outbox import (
+    DeliveryOutcome,
+    backoff,
+    lease,
+    max_attempts,
+    notification_render,
+    outbox_cancel,
+    outbox_claim,
+    outbox_deliver,
+    outbox_enqueue,
+    outbox_fail_abandoned,
+    outbox_retry,
+    outbox_send_due,
+    send_timeout,
+)
+
+__all__ = [
+    "DeliveryOutcome",
+    "backoff",
+    "case_url",
+    "lease",
+    "max_attempts",
+    "notification_render",
+    "notify_assigned",
+    "notify_public_reply",
+    "notify_self_escalation_decided",
+    "notify_self_escalation_requested",
+    "notify_sla_breach",
+    "notify_sla_warning",
+    "notify_solved",
+    "notify_tam_case",
+    "outbox_cancel",
+    "outbox_claim",
+    "outbox_deliver",
+    "outbox_enqueue",
+    "outbox_fail_abandoned",
+    "outbox_retry",
+    "outbox_send_due",
+    "send_timeout",
+]
