@@ -1,0 +1,101 @@
+"""Forms of the accounts pages: they check the shape of the input; services check the rules."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA time zone name, sorted, as form choices."""
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, *, field_map: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        name = (field_map or {}).get(field, field)
+        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+class SignInForm(AuthenticationForm):
+    """Sign in with e-mail address and password."""
+
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    def clean_username(self) -> str:
+        """Addresses are stored in lower case; so a capital letter typed still signs in."""
+        return str(self.cleaned_data["username"]).strip().lower()
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("Times are shown to you in this zone."),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the script or machine that uses it."),
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (Role.MEMBER.value, Role.MEMBER.label),
+            (Role.ACCOUNT_ADMIN.value, Role.ACCOUNT_ADMIN.label),
+        ],
+        initial=Role.MEMBER.value,
+    )
+
+
+class InvitationAcceptForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        """Both passwords must be the same."""
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data

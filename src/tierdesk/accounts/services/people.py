@@ -1,0 +1,196 @@
+"""Writes about people: invitations, accepting them, removing users, the support PIN, profiles."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Account, Invitation, User
+from ..roles import Role
+from ..selectors.people import access_account_user, invitation_hash, is_account_admin
+from .accounts import account_support_pin_reset
+
+INVITATION_LIFETIME = timedelta(days=7)
+INVITABLE_ROLES = (Role.MEMBER, Role.ACCOUNT_ADMIN)
+NAME_MAX_LENGTH = 150
+
+
+def _require_account_admin(user: User) -> int:
+    """The id of the account the user administers, or PermissionDenied."""
+    if not is_account_admin(user) or user.account_id is None:
+        raise PermissionDenied(_("Only an account admin may do this."))
+    return user.account_id
+
+
+def _clean_name(field: str, value: str, *, required: bool) -> str:
+    value = value.strip()
+    if required and not value:
+        raise ValidationError({field: _("This field is required.")})
+    if len(value) > NAME_MAX_LENGTH:
+        raise ValidationError({field: _("At most %(max)d characters.") % {"max": NAME_MAX_LENGTH}})
+    return value
+
+
+@transaction.atomic
+def user_invite(*, inviter: User, email: str, role: str, base_url: str) -> Invitation:
+    """Invite someone to the inviter's account; the e-mail with the link goes out on commit.
+
+    Inviting an address again replaces its pending invitation (the old link stops working).
+    `base_url` is the site's address (scheme and host) that the accept link starts with.
+    """
+    account_id = _require_account_admin(inviter)
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    if role not in INVITABLE_ROLES:
+        raise ValidationError({"role": _("Choose member or account admin.")})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("A user with this e-mail address already exists.")})
+    now = timezone.now()
+    Invitation.objects.filter(
+        account_id=account_id, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        account_id=account_id,
+        email=email,
+        role=role,
+        token_hash=invitation_hash(token),
+        invited_by=inviter,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    from ..tasks import send_invitation_email
+
+    # The raw token only travels in the task's arguments and the e-mail; the row keeps its hash.
+    transaction.on_commit(
+        partial(
+            send_invitation_email.enqueue,
+            invitation_id=invitation.pk,
+            token=token,
+            base_url=base_url,
+            language=inviter.language or settings.LANGUAGE_CODE,
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, first_name: str, last_name: str, password: str) -> User:
+    """Create the invitee's user from a pending invitation; the invitation is then used up."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(
+            token_hash=invitation_hash(token),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("account")
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError({"token": _("This invitation is no longer valid.")})
+    first_name = _clean_name("first_name", first_name, required=True)
+    last_name = _clean_name("last_name", last_name, required=False)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError({"token": _("A user with this e-mail address already exists.")})
+    candidate = User(
+        email=invitation.email,
+        first_name=first_name,
+        last_name=last_name,
+        account=invitation.account,
+        role=invitation.role,
+    )
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user = User.objects.create_user(
+        invitation.email,
+        password,
+        first_name=first_name,
+        last_name=last_name,
+        account=invitation.account,
+        role=invitation.role,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+@transaction.atomic
+def user_remove(*, actor: User, user_id: int) -> User:
+    """Deactivate a user of the actor's account (never the actor, never the last active admin)."""
+    account_id = _require_account_admin(actor)
+    # Lock the account first: two admins removing each other at the same moment must not
+    # both succeed and leave the account with no admin.
+    Account.objects.select_for_update().filter(pk=account_id).first()
+    if not User.objects.filter(pk=actor.pk, is_active=True, role=Role.ACCOUNT_ADMIN).exists():
+        raise PermissionDenied(_("Only an account admin may do this."))
+    target = access_account_user(actor, user_id)
+    if target.pk == actor.pk:
+        raise ValidationError({"user": _("You cannot remove yourself.")})
+    if not target.is_active:
+        return target
+    if target.role == Role.ACCOUNT_ADMIN:
+        other_admins = (
+            User.objects.filter(account_id=account_id, role=Role.ACCOUNT_ADMIN, is_active=True)
+            .exclude(pk=target.pk)
+            .count()
+        )
+        if other_admins == 0:
+            raise ValidationError({"user": _("An account needs at least one active admin.")})
+    target.is_active = False
+    target.save(update_fields=["is_active"])
+    return target
+
+
+@transaction.atomic
+def account_pin_rotate(*, actor: User) -> Account:
+    """Give the actor's account a new random support PIN; the old one stops working at once."""
+    account_id = _require_account_admin(actor)
+    account = Account.objects.select_for_update().get(pk=account_id)
+    account_support_pin_reset(account=account)
+    return account
+
+
+@transaction.atomic
+def profile_update(
+    *, user: User, first_name: str, last_name: str, time_zone: str, language: str
+) -> User:
+    """Change the user's own name, time zone (an IANA name) and language."""
+    first_name = _clean_name("first_name", first_name, required=False)
+    last_name = _clean_name("last_name", last_name, required=False)
+    errors: dict[str, str] = {}
+    if time_zone not in zoneinfo.available_timezones():
+        errors["time_zone"] = _("%(value)s is not an IANA time zone.") % {"value": time_zone}
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = _("Choose one of the available languages.")
+    if errors:
+        raise ValidationError(errors)
+    user.first_name, user.last_name = first_name, last_name
+    user.time_zone, user.language = time_zone, language
+    user.save(update_fields=["first_name", "last_name", "time_zone", "language"])
+    return user
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the language the user picked in the switcher."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the available languages.")})
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

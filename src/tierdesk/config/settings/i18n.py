@@ -1,0 +1,12 @@
+"""Languages and time: English and Italian; UTC in the database."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .env import SRC_DIR, env_str
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("it", _("Italian"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]  # SRC_DIR is the tierdesk package folder
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
