@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
@@ -75,6 +75,18 @@ def recipients_memo() -> Iterator[None]:
         yield
     finally:
         _memo.reset(token)
+
+
+def prime_recipients(*, accounts: Iterable[Account], users: Iterable[User | None] = ()) -> None:
+    """Inside `recipients_memo()`, remember people already loaded (accounts with plan and TAM)."""
+    memo = _memo.get()
+    if memo is None:
+        return
+    for account in accounts:
+        memo.setdefault(("tam", account.pk), technical_account_manager(account=account))
+    for user in users:
+        if user is not None:
+            memo.setdefault(("user", user.pk), [user] if user.is_active else [])
 
 
 def _remembered(kind: str, key: int, load: Callable[[], Any]) -> Any:

@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -194,13 +197,40 @@ _cache_lock = threading.Lock()
 _calendar_cache: dict[int, tuple[tuple[Any, ...], BusinessCalendar]] = {}
 
 
+# Within one short batch of work (an SLA timer sweep), a region's calendar is read once:
+# `calendars_memo()` keeps what `region_business_calendar` returned for the batch's length.
+_batch_calendars: ContextVar[dict[int, BusinessCalendar] | None] = ContextVar(
+    "calendars_memo", default=None
+)
+
+
+@contextmanager
+def calendars_memo() -> Iterator[None]:
+    """Read each region's calendar at most once inside the block (for one short batch)."""
+    token = _batch_calendars.set({})
+    try:
+        yield
+    finally:
+        _batch_calendars.reset(token)
+
+
 def region_business_calendar(region: SupportRegion) -> BusinessCalendar:
     """The region's BusinessCalendar, rebuilt only when its data (or the year) has changed.
 
     Each call reads the region's windows and exceptions (two small queries) to build the cache
-    key, so edits made by any process take effect at once; the expensive part (holidays, the
-    calendar's precomputed intervals) is done once per version.
+    key, so edits made by any process take effect at once (inside `calendars_memo()`, once per
+    block); the expensive part (holidays, the precomputed intervals) is done once per version.
     """
+    batch = _batch_calendars.get()
+    if batch is not None and region.pk in batch:
+        return batch[region.pk]
+    calendar = _region_calendar_current(region)
+    if batch is not None:
+        batch[region.pk] = calendar
+    return calendar
+
+
+def _region_calendar_current(region: SupportRegion) -> BusinessCalendar:
     windows, exceptions = _calendar_rows(region)
     years = default_holiday_years()
     key = (
@@ -233,6 +263,7 @@ __all__ = [
     "CalendarSpecError",
     "access_region",
     "calendar_json_text",
+    "calendars_memo",
     "default_holiday_years",
     "holiday_source_check",
     "public_holidays",

@@ -148,16 +148,14 @@ def outbox_enqueue(
     plain = _plain(context)
     if not recipient.is_active or not recipient.email:
         return None
-    existing = OutboxMessage.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
     language = _language_of(recipient)
     subject, body = notification_render(
         template=template, context=plain, recipient=recipient, language=language
     )
     try:
-        # A savepoint, so a concurrent writer of the same key does not spoil the caller's
-        # transaction: the loser reads the winner's row.
+        # Insert first (a repeated key is the rare case): the unique key decides, in a savepoint
+        # so that a repeat, or a concurrent writer of the same key, does not spoil the caller's
+        # transaction. The loser reads the winner's row.
         with transaction.atomic():
             message = OutboxMessage.objects.create(
                 key=key,

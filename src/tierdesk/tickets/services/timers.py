@@ -1,18 +1,20 @@
 """Firing SLA timers exactly once, whatever the number of workers and however they die.
 
 A worker claims due timers with a lease (a conditional UPDATE, so two workers never hold one
-claim) and then fires each in its own transaction. Firing starts with
-`UPDATE ... SET fired_at = now WHERE id = ? AND fired_at IS NULL`: only the transaction that
-changes that row goes on, and its effects (history, breach, escalation, outbox rows) commit
-with it or not at all. A worker that dies after claiming leaves a lease that expires; one that
-dies while firing leaves nothing, since its transaction rolls back. The claim only avoids
-wasted work; the guarded update is what makes a timer act once.
+claim) and then fires them in chunks, each chunk one transaction. Firing starts with
+`UPDATE ... SET fired_at = now WHERE id IN (...) AND fired_at IS NULL`: only the transaction
+that changes a row goes on with that timer, and its effects (history, breach, escalation,
+outbox rows) commit with it or not at all. A worker that dies after claiming leaves a lease
+that expires; one that dies while firing leaves nothing, since its transaction rolls back.
+The claim only avoids wasted work; the guarded update is what makes a timer act once.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,7 +25,8 @@ from django.utils import timezone
 
 from tierdesk.accounts.models import ClockKind
 from tierdesk.accounts.roles import Role
-from tierdesk.notifications.selectors import recipients_memo
+from tierdesk.accounts.selectors.regions import calendars_memo
+from tierdesk.notifications.selectors import prime_recipients, recipients_memo
 
 from ..choices import ACTIVE_STATUSES, Line, Status, TimerEvent
 from ..models import Case, SlaClock, SlaTimer
@@ -69,45 +72,130 @@ class FireResult:
     outcome: str
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What `_act` decided: the outcome, and the opening a warning found late waits for."""
+
+    name: str
+    defer_to: datetime | None = None
+
+
 @transaction.atomic
 def timer_fire(*, timer_id: int, worker: str, now: datetime | None = None) -> FireResult:
     """Fire one timer if it is still due and unfired; re-check the case before acting."""
-    return _fire(timer_id, worker, now or timezone.now())
+    return _fire_batch([timer_id], worker=worker, now=now or timezone.now(), isolate=False)[0]
 
 
-def _fire(timer_id: int, worker: str, now: datetime) -> FireResult:
-    """Fire one timer inside the caller's transaction (see the module docstring)."""
-    won = (
-        SlaTimer.objects.filter(pk=timer_id, fired_at__isnull=True)
-        .filter(Q(claimed_by=worker) | Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(fired_at=now, claimed_by=worker)
+def _take(ids: list[int], worker: str, now: datetime) -> dict[int, SlaTimer]:
+    """Mark the timers of `ids` that are still ours to fire as fired; return those.
+
+    Only the transaction whose UPDATE changes a row goes on with it: a concurrent one blocks on
+    the row and then finds `fired_at` set. Rows are read before (unfired ones) and after (fired
+    now by this worker, whose name no other worker shares) to know which ones changed.
+    """
+    ours = Q(claimed_by=worker) | Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    unfired = list(
+        SlaTimer.objects.filter(Q(pk__in=ids, fired_at__isnull=True) & ours).values_list(
+            "pk", flat=True
+        )
     )
-    if not won:
-        return FireResult(timer_id, "not-ours")
-    timer = SlaTimer.objects.get(pk=timer_id)
-    case = (
+    if not unfired:
+        return {}
+    SlaTimer.objects.filter(Q(pk__in=unfired, fired_at__isnull=True) & ours).update(
+        fired_at=now, claimed_by=worker
+    )
+    return SlaTimer.objects.filter(pk__in=unfired, fired_at=now, claimed_by=worker).in_bulk()
+
+
+def _lock_cases(case_ids: set[int]) -> dict[int, Case]:
+    """The timers' cases, locked for the transaction, with what `_act` reads (one query)."""
+    cases = (
         Case.objects.select_for_update(of=("self",))
-        .select_related("account__support_plan", "account__license_plan", "assignee", "region")
-        .get(pk=timer.case_id)
+        .select_related(
+            "account__support_plan",
+            "account__license_plan",
+            "account__technical_account_manager",
+            "assignee",
+            "region",
+        )
+        .filter(pk__in=case_ids)
+        .order_by("pk")  # one lock order for every worker: no deadlock between two sweeps
     )
-    clock = SlaClock.objects.filter(case=case, target=timer.target).first()
-    outcome = _act(timer, case, clock, now)
-    SlaTimer.objects.filter(pk=timer_id).update(outcome=outcome)
-    return FireResult(timer_id, outcome)
+    return {case.pk: case for case in cases}
 
 
-def _act(timer: SlaTimer, case: Case, clock: SlaClock | None, now: datetime) -> str:
+def _clocks_of(case_ids: set[int]) -> dict[tuple[int, str], SlaClock]:
+    """The cases' clocks by (case, target) (one query)."""
+    return {(c.case_id, c.target): c for c in SlaClock.objects.filter(case_id__in=case_ids)}
+
+
+def _fire_batch(ids: list[int], *, worker: str, now: datetime, isolate: bool) -> list[FireResult]:
+    """Fire the timers of `ids` inside the caller's transaction (see the module docstring).
+
+    With `isolate`, each timer acts in its own savepoint: one that fails rolls back alone and is
+    left unfired, to be tried again once its claim expires. Without it, a failure propagates.
+    """
+    won = _take(ids, worker, now)
+    case_ids = {timer.case_id for timer in won.values()}
+    cases = _lock_cases(case_ids)
+    clocks = _clocks_of(case_ids)
+    prime_recipients(
+        accounts=[case.account for case in cases.values()],
+        users=[case.assignee for case in cases.values()],
+    )
+    results: list[FireResult] = []
+    finished: dict[str, list[int]] = defaultdict(list)
+    deferred: dict[datetime, list[int]] = defaultdict(list)
+    for timer_id in ids:
+        timer = won.get(timer_id)
+        if timer is None:
+            results.append(FireResult(timer_id, "not-ours"))
+            continue
+        case = cases.get(timer.case_id)
+        if case is None:  # deleted by someone else since the claim; its timers go with it
+            results.append(FireResult(timer_id, "skipped:case-gone"))
+            continue
+        try:
+            with transaction.atomic() if isolate else nullcontext():
+                outcome = _act(timer, case, clocks.get((case.pk, timer.target)), now)
+        except Exception:
+            if not isolate:
+                raise
+            logger.exception("SLA timer %s failed to fire; it will be retried", timer_id)
+            SlaTimer.objects.filter(pk=timer_id).update(fired_at=None)
+            # The failed attempt may have changed the objects in memory: read them again.
+            cases.update(_lock_cases({case.pk}))
+            clocks.update(_clocks_of({case.pk}))
+            results.append(FireResult(timer_id, "error"))
+            continue
+        if outcome.name == "warning+escalated":
+            clocks.update(_clocks_of({case.pk}))  # the escalation recomputed them
+        if outcome.defer_to is not None:
+            deferred[outcome.defer_to].append(timer_id)
+        else:
+            finished[outcome.name].append(timer_id)
+        results.append(FireResult(timer_id, outcome.name))
+    for name, timer_ids in finished.items():
+        SlaTimer.objects.filter(pk__in=timer_ids).update(outcome=name)
+    for opening, timer_ids in deferred.items():
+        SlaTimer.objects.filter(pk__in=timer_ids).update(
+            fired_at=None, fire_at=opening, claimed_by="", claimed_until=None
+        )
+    return results
+
+
+def _act(timer: SlaTimer, case: Case, clock: SlaClock | None, now: datetime) -> _Outcome:
     # Re-check: the case may have moved on since the timer was written.
     if case.status not in ACTIVE_STATUSES or case.status == Status.WAITING:
-        return "skipped:case-not-running"
+        return _Outcome("skipped:case-not-running")
     if clock is None or clock.met_at is not None:
-        return "skipped:clock-met"
+        return _Outcome("skipped:clock-met")
     if timer.event == TimerEvent.BREACH:
         if clock.due_at > now:
-            return "skipped:not-due"
+            return _Outcome("skipped:not-due")
         if clock.breached_at is None:
             clock.breached_at = clock.due_at
-            clock.save(update_fields=["breached_at"])
+            SlaClock.objects.filter(pk=clock.pk).update(breached_at=clock.due_at)
         event_record(
             case=case,
             actor=None,
@@ -116,7 +204,7 @@ def _act(timer: SlaTimer, case: Case, clock: SlaClock | None, now: datetime) -> 
             after={"target": timer.target, "due_at": clock.due_at.isoformat()},
         )
         notify.sla_breach(case=case, timer=timer)
-        return "breach"
+        return _Outcome("breach")
     if clock.clock == ClockKind.BUSINESS_HOURS:
         # Nobody is warned in the middle of a closed business day: a warning found late (the
         # worker was down) waits for the region's next opening.
@@ -124,10 +212,7 @@ def _act(timer: SlaTimer, case: Case, clock: SlaClock | None, now: datetime) -> 
         if not calendar.is_open(now):
             opening = calendar.next_opening(now)
             if opening is not None:
-                SlaTimer.objects.filter(pk=timer.pk).update(
-                    fired_at=None, fire_at=opening, claimed_by="", claimed_until=None
-                )
-                return "deferred:closed"
+                return _Outcome("deferred:closed", defer_to=opening)
     event_record(
         case=case,
         actor=None,
@@ -156,8 +241,8 @@ def _act(timer: SlaTimer, case: Case, clock: SlaClock | None, now: datetime) -> 
             case.assignee = None
         case.save()
         clocks_recompute(case=case, now=now)
-        return "warning+escalated"
-    return "warning"
+        return _Outcome("warning+escalated")
+    return _Outcome("warning")
 
 
 def timers_sweep(
@@ -165,28 +250,27 @@ def timers_sweep(
 ) -> list[FireResult]:
     """Claim and fire every due timer (the periodic job); returns what each did.
 
-    Timers fire in transactions of up to `chunk` timers, each in its own savepoint: a timer whose
-    firing fails rolls back alone (it stays unfired and is tried again once its claim expires),
-    and a worker that dies mid-chunk loses the whole chunk's effects, never doubles them.
+    Timers fire in transactions of up to `chunk` timers. A chunk is first fired in one go; if any
+    of its timers fails, that attempt rolls back and the chunk is fired again with each timer in
+    its own savepoint, so the failing one rolls back alone (it stays unfired and is tried again
+    once its claim expires). A worker that dies mid-chunk loses the chunk's effects, never
+    doubles them.
     """
     now = now or timezone.now()
     worker = worker or worker_name()
     ids = timers_claim_due(worker=worker, now=now, limit=limit)
     results: list[FireResult] = []
-    with recipients_memo():
+    with recipients_memo(), calendars_memo():
         for start in range(0, len(ids), chunk):
             results.extend(_fire_chunk(ids[start : start + chunk], worker=worker, now=now))
     return results
 
 
-@transaction.atomic
 def _fire_chunk(ids: list[int], *, worker: str, now: datetime) -> list[FireResult]:
-    results = []
-    for timer_id in ids:
-        try:
-            with transaction.atomic():
-                results.append(_fire(timer_id, worker, now))
-        except Exception:
-            logger.exception("SLA timer %s failed to fire; it will be retried", timer_id)
-            results.append(FireResult(timer_id, "error"))
-    return results
+    try:
+        with transaction.atomic():
+            return _fire_batch(ids, worker=worker, now=now, isolate=False)
+    except Exception:
+        logger.warning("A timer of %s failed; firing them one savepoint each", ids, exc_info=True)
+    with transaction.atomic():
+        return _fire_batch(ids, worker=worker, now=now, isolate=True)
