@@ -315,3 +315,46 @@ def test_a_warning_found_while_the_region_is_closed_waits_for_the_opening(custom
     assert outbox_keys(f"case:{case.pk}:warning:{warning.pk}:") == [
         f"case:{case.pk}:warning:{warning.pk}:user:{agent.pk}"
     ]
+
+
+# --- one failing timer in a sweep -------------------------------------------------------------
+
+
+def test_a_timer_that_fails_rolls_back_alone_and_the_others_fire(customer, supervisor, monkeypatch):
+    failing, healthy = open_case(customer), open_case(customer)
+    real_breach = timer_services.notify.sla_breach
+
+    def breach_unless_failing(*, case, timer):
+        if case.pk == failing.pk:
+            raise RuntimeError("mail template broken")
+        real_breach(case=case, timer=timer)
+
+    monkeypatch.setattr(timer_services.notify, "sla_breach", breach_unless_failing)
+    outcomes = {r.timer_id: r.outcome for r in timers_sweep(now=AFTER_FR_DUE, worker="a")}
+    assert outcomes[breach_timer(failing).pk] == "error"  # unfired: still found as pending
+    assert events(healthy, "sla_breach") == 1 and events(healthy, "sla_warning") == 1
+    assert events(failing, "sla_breach") == 0 and events(failing, "sla_warning") == 1
+    assert SlaClock.objects.get(case=failing, target="first_response").breached_at is None
+    assert len(outbox_keys(f"case:{healthy.pk}:breach:")) == 1
+    assert outbox_keys(f"case:{failing.pk}:breach:") == []
+
+    monkeypatch.setattr(timer_services.notify, "sla_breach", real_breach)
+    later = AFTER_FR_DUE + LEASE + timedelta(seconds=1)
+    retried = timers_sweep(now=later, worker="b")
+    assert [r.outcome for r in retried] == ["breach"]
+    assert events(failing, "sla_breach") == 1
+    assert len(outbox_keys(f"case:{failing.pk}:breach:")) == 1
+
+
+def test_a_chunk_of_timers_writes_in_a_few_statements(
+    customer, supervisor, django_assert_max_num_queries
+):
+    for _ in range(10):
+        open_case(customer)
+    # 10 cases, a warning and a breach each: the writes are per chunk, not per timer.
+    with django_assert_max_num_queries(25):
+        results = timers_sweep(now=AFTER_FR_DUE, worker="a")
+    assert sorted({r.outcome for r in results}) == ["breach", "warning"]
+    assert len(results) == 20
+    assert CaseEvent.objects.filter(kind="sla_breach").count() == 10
+    assert OutboxMessage.objects.filter(key__contains=":breach:").count() == 10

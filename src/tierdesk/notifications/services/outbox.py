@@ -17,14 +17,16 @@ import logging
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -140,7 +142,11 @@ class _CommitBatch:
 def outbox_enqueue(
     *, key: str, recipient: User, template: str, context: Mapping[str, object]
 ) -> OutboxMessage | None:
-    """Write one e-mail to the outbox in the caller's transaction; a key never writes twice."""
+    """Write one e-mail to the outbox in the caller's transaction; a key never writes twice.
+
+    Returns the row written; for a key written before, an object with that row's id and this
+    call's values (re-read it for the stored state).
+    """
     if template not in KINDS:
         raise ValueError(f"Unknown notification kind {template!r}.")
     if not key or len(key) > KEY_MAX_LENGTH:
@@ -152,28 +158,57 @@ def outbox_enqueue(
     subject, body = notification_render(
         template=template, context=plain, recipient=recipient, language=language
     )
-    try:
-        # Insert first (a repeated key is the rare case): the unique key decides, in a savepoint
-        # so that a repeat, or a concurrent writer of the same key, does not spoil the caller's
-        # transaction. The loser reads the winner's row.
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                key=key,
-                recipient=recipient,
-                to_email=recipient.email,
-                language=language,
-                template=template,
-                context=plain,
-                subject=subject,
-                body_text=body,
-            )
-    except IntegrityError:
-        winner = OutboxMessage.objects.filter(key=key).first()
-        if winner is None:
-            raise
-        return winner
-    _send_on_commit(message.pk)
+    message = OutboxMessage(
+        key=key,
+        recipient=recipient,
+        to_email=recipient.email,
+        language=language,
+        template=template,
+        context=plain,
+        subject=subject,
+        body_text=body,
+    )
+    batch = _batch.get()
+    if batch is not None:
+        return batch.setdefault(key, message)
+    _write([message])
     return message
+
+
+# Inside `outbox_batch()`, rows are collected by key and written in one statement at the end.
+_batch: ContextVar[dict[str, OutboxMessage] | None] = ContextVar("outbox_batch", default=None)
+
+
+@contextmanager
+def outbox_batch() -> Iterator[None]:
+    """Write the rows enqueued inside the block in one statement when it ends without error.
+
+    For a batch of work in one transaction (the SLA timer sweep). Inside the block the rows
+    `outbox_enqueue` returns have no id yet; they get theirs when the block ends. Do not
+    open savepoints that may roll back inside the block: their rows would still be written.
+    """
+    token = _batch.set({})
+    try:
+        yield
+        rows = _batch.get()
+        if rows:
+            _write(list(rows.values()))
+    finally:
+        _batch.reset(token)
+
+
+def _write(messages: list[OutboxMessage]) -> None:
+    # One statement, no savepoint: INSERT ... ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
+    # writes each row or, for a key written before (or by a concurrent writer, once it commits),
+    # changes nothing and hands back that row's id. Handing a row that was already there to the
+    # worker again is harmless: only a pending, due row can be claimed, and only once.
+    OutboxMessage.objects.bulk_create(
+        messages, update_conflicts=True, unique_fields=["key"], update_fields=["key"]
+    )
+    for message in messages:
+        if message.pk is None:  # a database that cannot return ids from an upsert
+            message.pk = OutboxMessage.objects.get(key=message.key).pk
+        _send_on_commit(message.pk)
 
 
 def outbox_claim(*, message_id: int, now: datetime | None = None) -> str | None:

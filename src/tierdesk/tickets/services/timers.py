@@ -14,25 +14,25 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tierdesk.accounts.models import ClockKind
 from tierdesk.accounts.roles import Role
 from tierdesk.accounts.selectors.regions import calendars_memo
 from tierdesk.notifications.selectors import prime_recipients, recipients_memo
+from tierdesk.notifications.services import outbox_batch
 
 from ..choices import ACTIVE_STATUSES, Line, Status, TimerEvent
-from ..models import Case, SlaClock, SlaTimer
+from ..models import Case, CaseEvent, SlaClock, SlaTimer
 from . import notify
 from .clocks import case_calendar, clocks_recompute
-from .history import event_record
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,28 @@ class _Outcome:
 
     name: str
     defer_to: datetime | None = None
+
+
+@dataclass
+class _Writes:
+    """Rows the firing of timers writes, collected to be written together."""
+
+    events: list[CaseEvent] = field(default_factory=list)
+    breached_clock_ids: list[int] = field(default_factory=list)
+
+    def event(self, case: Case, now: datetime, kind: str, **values: Any) -> None:
+        """A history entry by the system."""
+        self.events.append(CaseEvent(case=case, actor=None, at=now, kind=kind, **values))
+
+    def flush(self) -> None:
+        """Write what was collected (two statements at most)."""
+        CaseEvent.objects.bulk_create(self.events)
+        if self.breached_clock_ids:
+            # A recompute in the same batch may have recorded the breach already.
+            SlaClock.objects.filter(
+                pk__in=self.breached_clock_ids, breached_at__isnull=True
+            ).update(breached_at=F("due_at"))
+        self.events, self.breached_clock_ids = [], []
 
 
 @transaction.atomic
@@ -146,6 +168,7 @@ def _fire_batch(ids: list[int], *, worker: str, now: datetime, isolate: bool) ->
     results: list[FireResult] = []
     finished: dict[str, list[int]] = defaultdict(list)
     deferred: dict[datetime, list[int]] = defaultdict(list)
+    writes = _Writes()
     for timer_id in ids:
         timer = won.get(timer_id)
         if timer is None:
@@ -156,12 +179,17 @@ def _fire_batch(ids: list[int], *, worker: str, now: datetime, isolate: bool) ->
             results.append(FireResult(timer_id, "skipped:case-gone"))
             continue
         try:
-            with transaction.atomic() if isolate else nullcontext():
-                outcome = _act(timer, case, clocks.get((case.pk, timer.target)), now)
+            if isolate:
+                with transaction.atomic():
+                    outcome = _act(timer, case, clocks.get((case.pk, timer.target)), now, writes)
+                    writes.flush()
+            else:
+                outcome = _act(timer, case, clocks.get((case.pk, timer.target)), now, writes)
         except Exception:
             if not isolate:
                 raise
             logger.exception("SLA timer %s failed to fire; it will be retried", timer_id)
+            writes = _Writes()
             SlaTimer.objects.filter(pk=timer_id).update(fired_at=None)
             # The failed attempt may have changed the objects in memory: read them again.
             cases.update(_lock_cases({case.pk}))
@@ -175,6 +203,7 @@ def _fire_batch(ids: list[int], *, worker: str, now: datetime, isolate: bool) ->
         else:
             finished[outcome.name].append(timer_id)
         results.append(FireResult(timer_id, outcome.name))
+    writes.flush()
     for name, timer_ids in finished.items():
         SlaTimer.objects.filter(pk__in=timer_ids).update(outcome=name)
     for opening, timer_ids in deferred.items():
@@ -184,7 +213,9 @@ def _fire_batch(ids: list[int], *, worker: str, now: datetime, isolate: bool) ->
     return results
 
 
-def _act(timer: SlaTimer, case: Case, clock: SlaClock | None, now: datetime) -> _Outcome:
+def _act(
+    timer: SlaTimer, case: Case, clock: SlaClock | None, now: datetime, writes: _Writes
+) -> _Outcome:
     # Re-check: the case may have moved on since the timer was written.
     if case.status not in ACTIVE_STATUSES or case.status == Status.WAITING:
         return _Outcome("skipped:case-not-running")
@@ -195,12 +226,11 @@ def _act(timer: SlaTimer, case: Case, clock: SlaClock | None, now: datetime) -> 
             return _Outcome("skipped:not-due")
         if clock.breached_at is None:
             clock.breached_at = clock.due_at
-            SlaClock.objects.filter(pk=clock.pk).update(breached_at=clock.due_at)
-        event_record(
-            case=case,
-            actor=None,
-            at=now,
-            kind="sla_breach",
+            writes.breached_clock_ids.append(clock.pk)
+        writes.event(
+            case,
+            now,
+            "sla_breach",
             after={"target": timer.target, "due_at": clock.due_at.isoformat()},
         )
         notify.sla_breach(case=case, timer=timer)
@@ -213,11 +243,10 @@ def _act(timer: SlaTimer, case: Case, clock: SlaClock | None, now: datetime) -> 
             opening = calendar.next_opening(now)
             if opening is not None:
                 return _Outcome("deferred:closed", defer_to=opening)
-    event_record(
-        case=case,
-        actor=None,
-        at=now,
-        kind="sla_warning",
+    writes.event(
+        case,
+        now,
+        "sla_warning",
         after={
             "target": timer.target,
             "fraction": timer.fraction,
@@ -227,11 +256,10 @@ def _act(timer: SlaTimer, case: Case, clock: SlaClock | None, now: datetime) -> 
     notify.sla_warning(case=case, timer=timer)
     if case.account.support_plan.automated_escalation and case.line == Line.L1:
         # Premier+: breach risk moves the case to second line before it breaches.
-        event_record(
-            case=case,
-            actor=None,
-            at=now,
-            kind="escalated",
+        writes.event(
+            case,
+            now,
+            "escalated",
             before=case.line,
             after=Line.L2,
             note="automatic: breach risk on Premier+",
@@ -268,7 +296,7 @@ def timers_sweep(
 
 def _fire_chunk(ids: list[int], *, worker: str, now: datetime) -> list[FireResult]:
     try:
-        with transaction.atomic():
+        with transaction.atomic(), outbox_batch():
             return _fire_batch(ids, worker=worker, now=now, isolate=False)
     except Exception:
         logger.warning("A timer of %s failed; firing them one savepoint each", ids, exc_info=True)
