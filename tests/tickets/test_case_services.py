@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.factories import UserFactory
 from tierdesk.tickets.choices import Channel, Status, TargetKind
 from tierdesk.tickets.models import Case, CaseEvent, Message, SlaClock, SlaTimer
+from tierdesk.tickets.services import cases as case_services
 from tierdesk.tickets.services.cases import (
     case_assign,
     case_change_severity,
@@ -121,6 +122,23 @@ def test_idempotency_key_returns_the_first_case(customer):
     assert Case.objects.count() == 1
     other = open_case(customer, idempotency_key="abc-2")
     assert other.pk != first.pk
+
+
+def test_a_request_that_loses_the_idempotency_race_returns_the_winners_case(customer, monkeypatch):
+    winner = open_case(customer, idempotency_key="abc-1")
+    real_look_up, look_ups = case_services._case_of_key, []
+
+    def misses_once(actor, key):
+        # As if the winner committed between our look-up and our insert of the key.
+        look_ups.append(key)
+        return None if len(look_ups) == 1 else real_look_up(actor, key)
+
+    monkeypatch.setattr(case_services, "_case_of_key", misses_once)
+    loser = open_case(customer, idempotency_key="abc-1")
+    assert loser.pk == winner.pk
+    assert Case.objects.count() == 1
+    assert CaseEvent.objects.filter(kind="created").count() == 1
+    assert SlaClock.objects.filter(case_id__gt=winner.pk).count() == 0
 
 
 def test_agent_first_public_reply_meets_first_response(customer, agent):

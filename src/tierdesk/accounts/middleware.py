@@ -1,4 +1,4 @@
-"""Speak to a signed-in user in the language of their profile."""
+"""Per-request context: the signed-in user's language and time zone, region calendars read once."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+
+from tierdesk.accounts.selectors.regions import calendars_memo
 
 
 class UserLanguageMiddleware:
@@ -29,6 +31,22 @@ class UserLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class RegionCalendarsMiddleware:
+    """Read each support region's business calendar at most once per request.
+
+    A case page, or opening a case, evaluates the same region's calendar several times; within
+    one request its windows and holidays cannot have changed unless the request changed them
+    (and the calendar import forgets what it replaced).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with calendars_memo():
+            return self.get_response(request)
 
 
 class UserTimeZoneMiddleware:

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from tierdesk.accounts.models import User
+from tierdesk.accounts.models import Account, User
 from tierdesk.sla import BusinessCalendar
 from tierdesk.sla.clock import ClockStatus, compute_clock
 from tierdesk.sla.explain import explain_due
@@ -61,6 +61,11 @@ def with_plans(user: User) -> User:
     """The user again with their account's plans, which opening a case reads."""
     if user.account_id is None:
         return user
+    account = user.account if User.account.is_cached(user) else None
+    if account is not None and all(
+        field.is_cached(account) for field in (Account.license_plan, Account.support_plan)
+    ):
+        return user  # loaded with its plans already (API token authentication)
     return User.objects.select_related("account__license_plan", "account__support_plan").get(
         pk=user.pk
     )

@@ -214,6 +214,13 @@ def calendars_memo() -> Iterator[None]:
         _batch_calendars.reset(token)
 
 
+def calendars_memo_forget(region_id: int) -> None:
+    """Drop a region's calendar from the current memo (after its calendar was changed)."""
+    batch = _batch_calendars.get()
+    if batch is not None:
+        batch.pop(region_id, None)
+
+
 def region_business_calendar(region: SupportRegion) -> BusinessCalendar:
     """The region's BusinessCalendar, rebuilt only when its data (or the year) has changed.
 
@@ -264,6 +271,7 @@ __all__ = [
     "access_region",
     "calendar_json_text",
     "calendars_memo",
+    "calendars_memo_forget",
     "default_holiday_years",
     "holiday_source_check",
     "public_holidays",

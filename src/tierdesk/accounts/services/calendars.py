@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from tierdesk.sla.calendar_spec import CalendarSpec, calendar_spec_from_json, format_minute
 
 from ..models import CalendarException, OpeningWindow, SupportRegion
-from ..selectors.regions import public_holidays
+from ..selectors.regions import calendars_memo_forget, public_holidays
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ def region_calendar_import(
     else:
         region.exceptions.filter(date__in=[row.date for row in rows]).delete()
     CalendarException.objects.bulk_create(rows)
+    calendars_memo_forget(region.pk)
     return CalendarImportReport(
         windows=windows,
         closed=len(closed),

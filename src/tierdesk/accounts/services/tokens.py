@@ -66,7 +66,10 @@ def api_token_authenticate(*, secret: str) -> User | None:
     if not secret.startswith(TOKEN_SCHEME) or len(secret) > 200:
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        # The account and its plans come along: most API calls ask what the plan allows.
+        ApiToken.objects.select_related(
+            "user__account__license_plan", "user__account__support_plan", "user__account__region"
+        )
         .filter(token_hash=token_hash(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )

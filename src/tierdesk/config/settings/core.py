@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tierdesk.accounts.middleware.UserLanguageMiddleware",
     "tierdesk.accounts.middleware.UserTimeZoneMiddleware",
+    "tierdesk.accounts.middleware.RegionCalendarsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -62,7 +62,15 @@ def _clean_cc(account: Account, cc: Iterable[User], requester: User) -> list[Use
     return people
 
 
-@transaction.atomic
+class _KeyTaken(Exception):
+    """A concurrent request with the same Idempotency-Key committed first."""
+
+
+def _case_of_key(actor: User, key: str) -> Case | None:
+    found = IdempotencyKey.objects.filter(user=actor, key=key).select_related("case").first()
+    return found.case if found is not None else None
+
+
 def case_create(
     *,
     actor: User,
@@ -78,15 +86,47 @@ def case_create(
     """Open a case: by a customer for themselves, or by an agent for a customer (phone, e-mail).
 
     With an idempotency key, a repeated call by the same actor returns the first case and
-    creates nothing.
+    creates nothing, also when the two calls race.
     """
-    now = now or timezone.now()
     if idempotency_key:
         if len(idempotency_key) > 200:
             raise ValidationError({"idempotency_key": _("At most 200 characters.")})
-        existing = IdempotencyKey.objects.filter(user=actor, key=idempotency_key).first()
+        existing = _case_of_key(actor, idempotency_key)
         if existing is not None:
-            return existing.case
+            return existing
+    try:
+        return _case_create(
+            actor=actor,
+            subject=subject,
+            description=description,
+            severity=severity,
+            channel=channel,
+            requester=requester,
+            cc=cc,
+            idempotency_key=idempotency_key,
+            now=now or timezone.now(),
+        )
+    except _KeyTaken:
+        # Our case was rolled back with the savepoint of `_case_create`; theirs is the answer.
+        assert idempotency_key is not None
+        winner = _case_of_key(actor, idempotency_key)
+        assert winner is not None
+        return winner
+
+
+@transaction.atomic
+def _case_create(
+    *,
+    actor: User,
+    subject: str,
+    description: str,
+    severity: int,
+    channel: str,
+    requester: User | None,
+    cc: Iterable[User],
+    idempotency_key: str | None,
+    now: datetime,
+) -> Case:
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
     if actor.account_id is not None:
@@ -118,6 +158,8 @@ def case_create(
         queue_weight=queue_weight(account),
         created_at=now,
     )
+    if Account.region.is_cached(account):
+        case.region = account.region  # the clocks read the region's calendar next
     if cc_people:
         case.cc.set(cc_people)
     if idempotency_key:
@@ -125,10 +167,7 @@ def case_create(
             with transaction.atomic():
                 IdempotencyKey.objects.create(user=actor, key=idempotency_key, case=case)
         except IntegrityError:
-            # A concurrent request with the same key won the race: undo ours, return theirs.
-            transaction.set_rollback(True)
-            winner = IdempotencyKey.objects.get(user=actor, key=idempotency_key)
-            return winner.case
+            raise _KeyTaken from None  # undoes this case; see case_create
     event_record(
         case=case,
         actor=actor,
