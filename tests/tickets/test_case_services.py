@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import UserFactory
-from tierdesk.tickets.choices import Channel, Status, TargetKind
+from tierdesk.tickets.choices import ACTIVE_STATUSES, Channel, Status, TargetKind
 from tierdesk.tickets.models import Case, CaseEvent, Message, SlaClock, SlaTimer
 from tierdesk.tickets.services import cases as case_services
 from tierdesk.tickets.services.cases import (
@@ -320,3 +320,11 @@ def test_attachments_are_checked_and_stored_outside_the_web_root(customer, setti
             actor=customer, case=case, upload=SimpleUploadedFile("big.txt", b"1234", "text/plain")
         )
     assert Attachment.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", Status.values)
+def test_the_database_keeps_in_queue_true_exactly_for_active_cases(customer, status):
+    case = open_case(customer)
+    Case.objects.filter(pk=case.pk).update(status=status)
+    in_queue = Case.objects.values_list("in_queue", flat=True).get(pk=case.pk)
+    assert in_queue is (status in ACTIVE_STATUSES)

@@ -6,10 +6,11 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
+    ACTIVE_STATUSES,
     Channel,
     EscalationReason,
     Line,
@@ -92,6 +93,17 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # The earliest due instant among the running clocks (None when none runs): queue order.
     next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
+    # Computed by the database: whether the case is new, open, waiting or on hold. Queues filter
+    # on it, the condition of the partial queue indexes, rather than on a list of statuses, which
+    # SQLite cannot match to a partial index when the list is passed as query parameters.
+    in_queue = models.GeneratedField(
+        expression=ExpressionWrapper(
+            Q(status__in=ACTIVE_STATUSES), output_field=models.BooleanField()
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("active"),
+    )
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -100,7 +112,20 @@ class Case(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["account", "status"], name="case_account_status"),
             models.Index(fields=["line", "region", "status"], name="case_queue"),
-            models.Index(fields=["severity", "next_due_at"], name="case_queue_order"),
+            # A queue page walks one of these in its priority order and stops after a page,
+            # instead of sorting every active case of the line (see selectors.queue).
+            models.Index(
+                fields=["line", "region", "severity", "next_due_at", "-queue_weight", "created_at"],
+                condition=Q(in_queue=True),
+                name="case_queue_walk_region",
+            ),
+            models.Index(
+                fields=["line", "severity", "next_due_at", "-queue_weight", "created_at"],
+                condition=Q(in_queue=True),
+                name="case_queue_walk",
+            ),
+            # Triage lists: "open severity 1 cases, newest first".
+            models.Index(fields=["status", "severity", "-created_at"], name="case_status_severity"),
             models.Index(fields=["status", "solved_at"], name="case_autoclose"),
         ]
         constraints: ClassVar = [

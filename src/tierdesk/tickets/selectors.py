@@ -16,7 +16,7 @@ from django.http import Http404
 
 from tierdesk.accounts.roles import Role
 
-from .choices import ACTIVE_STATUSES, Line, Status
+from .choices import ACTIVE_STATUSES, Line
 from .models import Attachment, Case, Message
 
 LINES_BY_ROLE: dict[str, tuple[str, ...]] = {
@@ -139,9 +139,7 @@ def queue(user: Any, *, line: str, region_id: int | None = None) -> QuerySet[Cas
     Order: severity (1 first), then the nearest due instant among the running clocks (cases
     without a running clock last), then the account's queue weight (higher first), then age.
     """
-    cases = visible_cases(user).filter(
-        line=line, status__in=(Status.NEW, Status.OPEN, Status.ON_HOLD, Status.WAITING)
-    )
+    cases = visible_cases(user).filter(line=line, in_queue=True)  # walks case_queue_walk*
     if region_id is not None:
         cases = cases.filter(region_id=region_id)
     return cases.select_related("account", "requester", "assignee", "region").order_by(

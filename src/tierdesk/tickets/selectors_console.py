@@ -57,7 +57,7 @@ def console_regions() -> QuerySet[SupportRegion]:
 def queue_counts(user: Any, *, region_id: int | None) -> dict[str, int]:
     """How many active cases wait in each of the user's lines (one query)."""
     lines = console_lines(user)
-    cases = visible_cases(user).filter(line__in=lines, status__in=ACTIVE_STATUSES)
+    cases = visible_cases(user).filter(line__in=lines, in_queue=True)
     if region_id is not None:
         cases = cases.filter(region_id=region_id)
     counted = dict(cases.order_by().values_list("line").annotate(n=Count("pk")))
