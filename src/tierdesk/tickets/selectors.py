@@ -16,7 +16,7 @@ from django.http import Http404
 
 from tierdesk.accounts.roles import Role
 
-from .choices import ACTIVE_STATUSES, Line
+from .choices import Line
 from .models import Attachment, Case, Message
 
 LINES_BY_ROLE: dict[str, tuple[str, ...]] = {
@@ -119,7 +119,7 @@ def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.active_only:
-        cases = cases.filter(status__in=ACTIVE_STATUSES)
+        cases = cases.filter(in_queue=True)
     if filters.severity:
         cases = cases.filter(severity=filters.severity)
     if filters.mine:

@@ -69,8 +69,10 @@ def console_queue(user: Any, *, line: str, region_id: int | None) -> QuerySet[Ca
     access_console(user)
     if line not in console_lines(user):
         raise Http404("No such queue.")
-    return queue(user, line=line, region_id=region_id).prefetch_related(
-        Prefetch("clocks", queryset=SlaClock.objects.order_by("target"))
+    return (
+        queue(user, line=line, region_id=region_id)
+        .prefetch_related(Prefetch("clocks", queryset=SlaClock.objects.order_by("target")))
+        .defer("description")  # a queue row shows none
     )
 
 

@@ -45,7 +45,13 @@ class Link:
 
 def portal_cases(viewer: Any, filters: CaseFilters) -> QuerySet[Case]:
     """The viewer's visible cases for the list page, with what a row shows (bounded queries)."""
-    return case_list(viewer, filters).select_related("region").prefetch_related("clocks")
+    # A row shows no description: do not carry up to 50,000 characters per row.
+    return (
+        case_list(viewer, filters)
+        .select_related("region")
+        .prefetch_related("clocks")
+        .defer("description")
+    )
 
 
 def cc_candidates(viewer: Any) -> QuerySet[User]:

@@ -8,8 +8,9 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
-from ..display import ClockBadge, clock_badges
+from ..display import ClockBadge, badge_html, clock_badges
 
 register = template.Library()
 
@@ -57,3 +58,9 @@ def differs_from_viewer(zone: str) -> bool:
 def case_badges(case: Any) -> list[ClockBadge]:
     """The SLA badges of a case whose `clocks` were prefetched."""
     return clock_badges(case, case.clocks.all(), now=timezone.now())
+
+
+@register.simple_tag
+def clock_badge(badge: ClockBadge) -> SafeString:
+    """One SLA badge (see tickets.display.badge_html)."""
+    return badge_html(badge)

@@ -1,0 +1,70 @@
+"""The hand-rendered SLA badge agrees with Django's date formats and escapes what it shows."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone, translation
+from django.utils.dateformat import format as django_format
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tierdesk.tickets.display import ClockBadge, badge_html, short_datetime, short_time
+
+ZONES = ["Europe/Rome", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "Asia/Kolkata"]
+instants = st.datetimes(
+    min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(UTC)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(instant=instants, viewer=st.sampled_from(ZONES), region=st.sampled_from(ZONES))
+def test_short_formats_match_djangos_date_filter(instant, viewer, region):
+    for language in ("en", "it"):
+        with translation.override(language), timezone.override(ZoneInfo(viewer)):
+            expected = django_format(timezone.localtime(instant), "D j M, H:i T")
+            assert short_datetime(instant) == expected
+            in_region = instant.astimezone(ZoneInfo(region))
+            assert short_time(instant, ZoneInfo(region)) == django_format(in_region, "H:i T")
+
+
+def badge(**overrides):
+    values = {
+        "target": "first_response",
+        "label": "First response",
+        "state": "running",
+        "due_at": datetime(2026, 3, 2, 14, 0, tzinfo=UTC),
+        "met_at": None,
+        "seconds_left": 3600,
+        "region_time_zone": "Europe/Rome",
+    }
+    return ClockBadge(**{**values, **overrides})
+
+
+def test_a_running_badge_counts_down_and_shows_the_region_time_when_it_differs():
+    with translation.override("en"), timezone.override(ZoneInfo("America/New_York")):
+        html = badge_html(badge(), now=datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    assert html.startswith('<span class="clock clock-running" data-state="running">')
+    assert '<time datetime="2026-03-02T14:00:00+00:00">Mon 2 Mar, 09:00 EST</time>' in html
+    assert "(15:00 CET region time)" in html
+    assert 'data-countdown="2026-03-02T14:00:00+00:00"' in html
+    assert html.count("<span") == html.count("</span>")
+
+
+def test_a_met_badge_in_italian_has_no_countdown_and_no_region_time_in_the_same_zone():
+    with translation.override("it"), timezone.override(ZoneInfo("Europe/Rome")):
+        html = badge_html(badge(state="met"), now=datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    assert '<span class="clock-state">rispettato</span>' in html
+    assert "Lun 2 Mar, 15:00 CET" in html
+    assert "data-countdown" not in html
+    assert "region time" not in html and "ora della regione" not in html
+
+
+def test_a_badge_escapes_its_label():
+    html = badge_html(badge(label='<script>alert("x")</script>'), now=datetime.now(UTC))
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_the_region_time_is_left_out_for_an_unknown_zone():
+    html = badge_html(badge(region_time_zone="Mars/Olympus"), now=datetime.now(UTC))
+    assert "muted" not in html
