@@ -111,6 +111,8 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes: ClassVar = [
             models.Index(fields=["account", "status"], name="case_account_status"),
+            # An account's cases, newest first: the portal list and the API list of customers.
+            models.Index(fields=["account", "-created_at"], name="case_account_newest"),
             models.Index(fields=["line", "region", "status"], name="case_queue"),
             # A queue page walks one of these in its priority order and stops after a page,
             # instead of sorting every active case of the line (see selectors.queue).
