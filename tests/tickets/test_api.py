@@ -201,6 +201,7 @@ def test_basic_plan_cannot_open_cases(client, basic_account):
         ({"subject": "x" * 201}, "subject"),
         ({"description": ""}, "description"),
         ({"channel": "fax"}, "channel"),
+        ({"channel": "phone"}, "channel"),  # phone cases are logged by agents
         ({"cc": [999999]}, "cc"),
     ],
 )

@@ -8,9 +8,11 @@ a role that may not), and this module only maps JSON to arguments and models to 
 from dataclasses import asdict
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -19,6 +21,7 @@ from tierdesk.accounts.models import User
 
 from . import selectors
 from . import selectors_api as reads
+from .choices import Channel
 from .models import Case, SelfEscalation
 from .schemas import (
     AgentStatusValue,
@@ -175,6 +178,10 @@ def case_create(
     replayed = reads.idempotent_case(actor, idempotency_key)
     if replayed is not None:
         return Status(200, _case_detail(replayed))
+    if not selectors.is_agent(actor) and payload.channel != Channel.WEB:
+        # Phone and e-mail cases are logged by agents; the assistant and the community open
+        # theirs through their own services.
+        raise ValidationError({"channel": _("Customers open cases on the web.")})
     requester = reads.requester_for(actor, payload.requester_id)
     now = timezone.now()
     account_id = requester.account_id if requester is not None else actor.account_id
