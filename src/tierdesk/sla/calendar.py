@@ -89,6 +89,7 @@ class _Table:
     ends: list[int]
     cum0: list[int]  # position at each interval's start
     cum1: list[int]  # position at each interval's end
+    shift: list[int]  # starts[i] - cum0[i]: instant = position + shift inside interval i
     arrays: tuple[I64, I64, I64] | None = field(default=None)
 
     @property
@@ -193,6 +194,7 @@ class BusinessCalendar:
             ends,
             cum0,
             cum1,
+            [s - c for s, c in zip(starts, cum0, strict=True)],
         )
 
     def _cover(self, lo_us: int, hi_us: int | None = None) -> _Table:
@@ -356,13 +358,12 @@ class BusinessCalendar:
                 if i < 0:
                     target = table.base + minutes * 60_000_000
                 else:
-                    pos = table.cum0[i] + (t - starts[i])
                     end = table.cum1[i]
+                    pos = t - table.shift[i]
                     target = (pos if pos < end else end) + minutes * 60_000_000
                 cum1 = table.cum1
                 if cum1 and cum1[-1] >= target:
-                    j = bisect_left(cum1, target)
-                    return _EPOCH + timedelta(0, 0, starts[j] + (target - table.cum0[j]))
+                    return _EPOCH + timedelta(0, 0, target + table.shift[bisect_left(cum1, target)])
             return _EPOCH + timedelta(
                 0, 0, self.add_us(to_us(start, "start"), minutes * 60_000_000)
             )
