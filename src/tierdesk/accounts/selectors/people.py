@@ -75,18 +75,19 @@ def invitation_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def pending_invitations(token: str) -> QuerySet[Invitation]:
+    """The pending, unexpired invitation this token opens (at most one row), with its account."""
+    return Invitation.objects.filter(
+        token_hash=invitation_hash(token),
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("account")
+
+
 def invitation_for_token(token: str) -> Invitation | None:
     """The pending, unexpired invitation this token opens, or None."""
-    return (
-        Invitation.objects.filter(
-            token_hash=invitation_hash(token),
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        .select_related("account")
-        .first()
-    )
+    return pending_invitations(token).first()
 
 
 def api_tokens_list(*, viewer: User) -> QuerySet[ApiToken]:

@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 
 from ..models import Account, Invitation, User
 from ..roles import Role
-from ..selectors.people import access_account_user, invitation_hash, is_account_admin
+from ..selectors.people import (
+    access_account_user,
+    invitation_hash,
+    is_account_admin,
+    pending_invitations,
+)
 from .accounts import account_support_pin_reset
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -89,17 +94,7 @@ def user_invite(*, inviter: User, email: str, role: str, base_url: str) -> Invit
 @transaction.atomic
 def invitation_accept(*, token: str, first_name: str, last_name: str, password: str) -> User:
     """Create the invitee's user from a pending invitation; the invitation is then used up."""
-    invitation = (
-        Invitation.objects.select_for_update()
-        .filter(
-            token_hash=invitation_hash(token),
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        .select_related("account")
-        .first()
-    )
+    invitation = pending_invitations(token).select_for_update().first()
     if invitation is None:
         raise ValidationError({"token": _("This invitation is no longer valid.")})
     first_name = _clean_name("first_name", first_name, required=True)
