@@ -108,14 +108,16 @@ def short_time(value: datetime, zone: ZoneInfo) -> str:
     return f"{local.hour:02d}:{local.minute:02d} {local.tzname() or ''}".rstrip()
 
 
-def _zone(name: str) -> ZoneInfo | None:
+def zone_or_none(name: str) -> ZoneInfo | None:
+    """The IANA time zone of that name, or None for an unknown or malformed name."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
 
 
-def _differs_from_viewer(zone: ZoneInfo, now: datetime) -> bool:
+def differs_from_viewer(zone: ZoneInfo, now: datetime) -> bool:
+    """Whether `zone` shows other wall-clock times than the viewer's zone at `now`."""
     return now.astimezone(zone).utcoffset() != timezone.localtime(now).utcoffset()
 
 
@@ -140,8 +142,8 @@ def badge_html(badge: ClockBadge, *, now: datetime | None = None) -> SafeString:
         f'<span class="clock-due">{escape(gettext("due"))} '
         f'<time datetime="{iso}">{escape(short_datetime(badge.due_at))}</time>'
     )
-    zone = _zone(badge.region_time_zone)
-    if zone is not None and _differs_from_viewer(zone, now or timezone.now()):
+    zone = zone_or_none(badge.region_time_zone)
+    if zone is not None and differs_from_viewer(zone, now or timezone.now()):
         html += (
             f' <span class="muted">({escape(short_time(badge.due_at, zone))} '
             f"{escape(gettext('region time'))})</span>"

@@ -8,6 +8,28 @@ from typing import Any
 from ..models import Case, CaseEvent
 
 
+def event_new(
+    *,
+    case: Case,
+    actor: Any,
+    at: datetime,
+    kind: str,
+    before: object = None,
+    after: object = None,
+    note: str = "",
+) -> CaseEvent:
+    """An unsaved history entry (actor None, or not signed in: the system); for bulk writes."""
+    return CaseEvent(
+        case=case,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        at=at,
+        kind=kind,
+        before=before,
+        after=after,
+        note=note,
+    )
+
+
 def event_record(
     *,
     case: Case,
@@ -19,12 +41,8 @@ def event_record(
     note: str = "",
 ) -> CaseEvent:
     """Append an entry to the case's history (actor None: the system)."""
-    return CaseEvent.objects.create(
-        case=case,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        at=at,
-        kind=kind,
-        before=before,
-        after=after,
-        note=note,
+    event = event_new(
+        case=case, actor=actor, at=at, kind=kind, before=before, after=after, note=note
     )
+    event.save(force_insert=True)
+    return event

@@ -33,6 +33,7 @@ from ..choices import ACTIVE_STATUSES, Line, Status, TimerEvent
 from ..models import Case, CaseEvent, SlaClock, SlaTimer
 from . import notify
 from .clocks import case_calendar, clocks_recompute
+from .history import event_new
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class _Writes:
 
     def event(self, case: Case, now: datetime, kind: str, **values: Any) -> None:
         """A history entry by the system."""
-        self.events.append(CaseEvent(case=case, actor=None, at=now, kind=kind, **values))
+        self.events.append(event_new(case=case, actor=None, at=now, kind=kind, **values))
 
     def flush(self) -> None:
         """Write what was collected (two statements at most)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +9,13 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from ..display import ClockBadge, badge_html, clock_badges
+from ..display import (
+    ClockBadge,
+    badge_html,
+    clock_badges,
+    differs_from_viewer,
+    zone_or_none,
+)
 
 register = template.Library()
 
@@ -26,10 +31,10 @@ def in_zone(value: datetime | None, zone: str) -> datetime | None:
     """The instant in the given IANA time zone (e.g. the region's local time)."""
     if value is None:
         return None
-    try:
-        local = value.astimezone(zoneinfo.ZoneInfo(zone))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    found = zone_or_none(zone)
+    if found is None:
         return value
+    local = value.astimezone(found)
     return _ZonedDatetime(
         local.year,
         local.month,
@@ -43,15 +48,11 @@ def in_zone(value: datetime | None, zone: str) -> datetime | None:
     )
 
 
-@register.filter
-def differs_from_viewer(zone: str) -> bool:
+@register.filter(name="differs_from_viewer")
+def differs_from_viewer_filter(zone: str) -> bool:
     """Whether a time zone shows other wall-clock times than the viewer's, right now."""
-    now = timezone.now()
-    try:
-        other = now.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
-    return other != timezone.localtime(now).utcoffset()
+    found = zone_or_none(zone)
+    return found is not None and differs_from_viewer(found, timezone.now())
 
 
 @register.simple_tag
