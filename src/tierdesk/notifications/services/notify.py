@@ -26,7 +26,7 @@ TAM_SEVERITIES = frozenset({1, 2})
 
 def case_url(case_id: int) -> str:
     """The absolute link to a case, from SITE_URL and NOTIFICATIONS_CASE_PATH."""
-    path = getattr(settings, "NOTIFICATIONS_CASE_PATH", "/cases/{case_id}/").format(case_id=case_id)
+    path = settings.NOTIFICATIONS_CASE_PATH.format(case_id=case_id)
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 

@@ -45,17 +45,17 @@ SUBJECT_MAX_LENGTH = 255
 
 def lease() -> timedelta:
     """How long a claim protects a row being sent; an older claim belongs to a lost worker."""
-    return timedelta(seconds=getattr(settings, "OUTBOX_LEASE_SECONDS", 300))
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 
 
 def max_attempts() -> int:
     """Attempts before a row is given up as failed."""
-    return int(getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8))
+    return int(settings.OUTBOX_MAX_ATTEMPTS)
 
 
 def send_timeout() -> float:
     """Seconds the SMTP conversation may take; kept well under the lease so claims never overlap."""
-    return float(getattr(settings, "OUTBOX_SEND_TIMEOUT_SECONDS", 60))
+    return float(settings.OUTBOX_SEND_TIMEOUT_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
