@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.factories import StaffAdminFactory, VendorUserFactory
-from tierdesk.accounts.admin import CalendarExceptionForm, OpeningWindowForm, parse_hhmm
+from tierdesk.accounts.admin.regions import CalendarExceptionForm, OpeningWindowForm, parse_hhmm
 from tierdesk.accounts.models import (
     Account,
     CalendarException,

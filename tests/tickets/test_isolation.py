@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from tests.factories import AccountAdminFactory, AccountFactory, LicensePlanFactory
 from tierdesk.accounts.roles import Role
-from tierdesk.tickets import urls_console, urls_portal
 from tierdesk.tickets.choices import Line
 from tierdesk.tickets.models import (
     Attachment,
@@ -28,6 +27,8 @@ from tierdesk.tickets.models import (
 from tierdesk.tickets.services.attachments import attachment_add
 from tierdesk.tickets.services.cases import case_create, case_reply
 from tierdesk.tickets.services.escalations import case_escalate, self_escalation_request
+from tierdesk.tickets.urls import console as urls_console
+from tierdesk.tickets.urls import portal as urls_portal
 
 from .test_api import ENDPOINTS, bearer
 

@@ -136,7 +136,7 @@ def test_a_worker_that_dies_while_firing_leaves_nothing_and_the_timer_fires_late
 
     with monkeypatch.context() as patch:
         # The crash comes after the breach is recorded and the event written, before the e-mail.
-        patch.setattr(timer_services.notify, "sla_breach", crash)
+        patch.setattr(timer_services.notices, "sla_breach", crash)
         with pytest.raises(RuntimeError):
             timer_fire(timer_id=timer.pk, worker="dying", now=AFTER_FR_DUE)
     timer.refresh_from_db()
@@ -322,14 +322,14 @@ def test_a_warning_found_while_the_region_is_closed_waits_for_the_opening(custom
 
 def test_a_timer_that_fails_rolls_back_alone_and_the_others_fire(customer, supervisor, monkeypatch):
     failing, healthy = open_case(customer), open_case(customer)
-    real_breach = timer_services.notify.sla_breach
+    real_breach = timer_services.notices.sla_breach
 
     def breach_unless_failing(*, case, timer):
         if case.pk == failing.pk:
             raise RuntimeError("mail template broken")
         real_breach(case=case, timer=timer)
 
-    monkeypatch.setattr(timer_services.notify, "sla_breach", breach_unless_failing)
+    monkeypatch.setattr(timer_services.notices, "sla_breach", breach_unless_failing)
     outcomes = {r.timer_id: r.outcome for r in timers_sweep(now=AFTER_FR_DUE, worker="a")}
     assert outcomes[breach_timer(failing).pk] == "error"  # unfired: still found as pending
     assert events(healthy, "sla_breach") == 1 and events(healthy, "sla_warning") == 1
@@ -338,7 +338,7 @@ def test_a_timer_that_fails_rolls_back_alone_and_the_others_fire(customer, super
     assert len(outbox_keys(f"case:{healthy.pk}:breach:")) == 1
     assert outbox_keys(f"case:{failing.pk}:breach:") == []
 
-    monkeypatch.setattr(timer_services.notify, "sla_breach", real_breach)
+    monkeypatch.setattr(timer_services.notices, "sla_breach", real_breach)
     later = AFTER_FR_DUE + LEASE + timedelta(seconds=1)
     retried = timers_sweep(now=later, worker="b")
     assert [r.outcome for r in retried] == ["breach"]

@@ -19,8 +19,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from tierdesk.accounts.models import User
 
-from . import selectors
-from . import selectors_api as reads
 from .choices import Channel
 from .models import Case, SelfEscalation
 from .schemas import (
@@ -43,6 +41,8 @@ from .schemas import (
     StatusIn,
     StatusValue,
 )
+from .selectors import api as reads
+from .selectors import cases as selectors
 from .services import attachments as attachment_services
 from .services import cases as case_services
 from .services import escalations as escalation_services

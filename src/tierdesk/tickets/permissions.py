@@ -9,7 +9,7 @@ from tierdesk.accounts.roles import Role
 
 from .choices import ACTIVE_STATUSES, Line, Status
 from .models import Case
-from .selectors import LINES_BY_ROLE, is_agent, sees_all_cases
+from .selectors.cases import LINES_BY_ROLE, is_agent, sees_all_cases
 
 
 def may_open_case(user: Any) -> bool:

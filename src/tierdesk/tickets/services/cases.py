@@ -27,7 +27,7 @@ from ..permissions import (
     may_reply_as_customer,
     may_work,
 )
-from . import notify
+from . import notices
 from .clocks import clocks_recompute
 from .history import event_record
 
@@ -176,7 +176,7 @@ def _case_create(
         after={"severity": severity, "channel": channel, "subject": subject},
     )
     clocks_recompute(case=case, now=now, new_case=True)
-    notify.case_created(case=case)
+    notices.case_created(case=case)
     return case
 
 
@@ -276,9 +276,9 @@ def case_reply(
     case.save()
     clocks_recompute(case=case, now=now)
     if public:
-        notify.public_reply(case=case, message=message)
+        notices.public_reply(case=case, message=message)
     if status_event is not None and case.status == Status.SOLVED:
-        notify.solved(case=case, event_id=status_event.pk)
+        notices.solved(case=case, event_id=status_event.pk)
     return message
 
 
@@ -301,7 +301,7 @@ def case_set_status(
     case.save()
     clocks_recompute(case=case, now=now)
     if status == Status.SOLVED and event is not None:
-        notify.solved(case=case, event_id=event.pk)
+        notices.solved(case=case, event_id=event.pk)
     return case
 
 
@@ -336,7 +336,7 @@ def case_change_severity(
     case.severity = severity
     case.save()
     clocks_recompute(case=case, now=now)
-    notify.case_created(case=case)  # A case raised to severity 1 or 2 reaches the TAM too.
+    notices.case_created(case=case)  # A case raised to severity 1 or 2 reaches the TAM too.
     return case
 
 
@@ -372,7 +372,7 @@ def case_assign(
     )
     clocks_recompute(case=case, now=now)
     if assignee is not None and assignee.pk != actor.pk:
-        notify.assigned(case=case, assignee=assignee, event_id=event.pk, by=actor)
+        notices.assigned(case=case, assignee=assignee, event_id=event.pk, by=actor)
     return case
 
 

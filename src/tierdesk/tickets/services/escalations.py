@@ -15,7 +15,7 @@ from tierdesk.accounts.models import User
 from ..choices import ACTIVE_STATUSES, EscalationReason, Line
 from ..models import Case, SelfEscalation
 from ..permissions import may_decide_self_escalation, may_escalate_to
-from . import notify
+from . import notices
 from .cases import _lock
 from .clocks import clocks_recompute
 from .history import event_record
@@ -99,7 +99,7 @@ def self_escalation_request(
         requested_at=now,
     )
     event_record(case=case, actor=actor, at=now, kind="self_escalation_requested", after=reason)
-    notify.self_escalation_requested(case=case, request=request)
+    notices.self_escalation_requested(case=case, request=request)
     return request
 
 
@@ -143,5 +143,5 @@ def self_escalation_decide(
         if line is not None and case.status in ACTIVE_STATUSES:
             _move_line(case, line, actor=actor, at=now, reason=reason)
             clocks_recompute(case=case, now=now)
-    notify.self_escalation_decided(case=case, request=request)
+    notices.self_escalation_decided(case=case, request=request)
     return request

@@ -31,7 +31,7 @@ from tierdesk.notifications.services import outbox_batch
 
 from ..choices import ACTIVE_STATUSES, Line, Status, TimerEvent
 from ..models import Case, CaseEvent, SlaClock, SlaTimer
-from . import notify
+from . import notices
 from .clocks import case_calendar, clocks_recompute
 from .history import event_new
 
@@ -234,7 +234,7 @@ def _act(
             "sla_breach",
             after={"target": timer.target, "due_at": clock.due_at.isoformat()},
         )
-        notify.sla_breach(case=case, timer=timer)
+        notices.sla_breach(case=case, timer=timer)
         return _Outcome("breach")
     if clock.clock == ClockKind.BUSINESS_HOURS:
         # Nobody is warned in the middle of a closed business day: a warning found late (the
@@ -254,7 +254,7 @@ def _act(
             "due_at": clock.due_at.isoformat(),
         },
     )
-    notify.sla_warning(case=case, timer=timer)
+    notices.sla_warning(case=case, timer=timer)
     if case.account.support_plan.automated_escalation and case.line == Line.L1:
         # Premier+: breach risk moves the case to second line before it breaches.
         writes.event(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
-from ..selectors import is_agent
+from ..selectors.cases import is_agent
 
 
 @login_required

@@ -22,19 +22,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from tierdesk.accounts.models import User
-from tierdesk.accounts.roles import Role
 from tierdesk.sla.explain import format_minutes
 from tierdesk.sla.policies import ClockKind
 
-from .. import selectors_console as reads
 from ..choices import Line, Status, TargetKind
 from ..display import clock_badges
-from ..forms_console import (
+from ..forms.console import (
     AssignForm,
-    DecisionForm,
     EscalateForm,
     MergeForm,
     NoteForm,
@@ -47,7 +44,8 @@ from ..forms_console import (
 )
 from ..models import Case
 from ..permissions import may_assign_others, may_decide_self_escalation, may_work
-from ..selectors import access_case
+from ..selectors import console as reads
+from ..selectors.cases import access_case
 from ..services import cases as case_services
 from ..services import escalations as escalation_services
 
@@ -106,7 +104,8 @@ def _htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
-def _user(request: HttpRequest) -> User:
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in user of a console request (the views require a sign-in)."""
     user = request.user
     assert isinstance(user, User)
     return user
@@ -119,7 +118,7 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 def queues(request: HttpRequest) -> HttpResponse:
     """/console/: a line's queue in priority order, by region; htmx polls the table."""
-    user = _user(request)
+    user = signed_in_user(request)
     reads.access_console(user)
     lines = reads.console_lines(user)
     regions = reads.console_regions()
@@ -150,7 +149,7 @@ def queues(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_clocks(request: HttpRequest, pk: int) -> HttpResponse:
     """/console/cases/<id>/clocks/: the case's SLA badges (polled by htmx every 30 s)."""
-    case = reads.console_case(_user(request), pk)
+    case = reads.console_case(signed_in_user(request), pk)
     badges = clock_badges(case, reads.case_clocks(case), now=timezone.now())
     return render(request, "tickets/console/_badges.html", {"case": case, "badges": badges})
 
@@ -159,7 +158,7 @@ def case_clocks(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def case_explain(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     """/console/cases/<id>/explain/<target>/: the intervals that add up to the due instant."""
-    case = reads.console_case(_user(request), pk)
+    case = reads.console_case(signed_in_user(request), pk)
     explanation = reads.case_explanation(case, target, now=timezone.now())
     rows = []
     total = timedelta()
@@ -219,7 +218,7 @@ def _forms(user: User, case: Case, bound: dict[str, Form]) -> dict[str, Form]:
 def _render_case(
     request: HttpRequest, case: Case, *, bound: dict[str, Form] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     now = timezone.now()
     previous, following = reads.queue_neighbours(user, case)
     context: dict[str, Any] = {
@@ -256,7 +255,7 @@ def console_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """/cases/<id>/ for vendor staff: the thread, history, files, clocks and every action."""
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
-    case = reads.console_case(_user(request), pk)
+    case = reads.console_case(signed_in_user(request), pk)
     return _render_case(request, case)
 
 
@@ -270,7 +269,7 @@ def _act(
     form_kwargs: Callable[[User, Case], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """Run one action: parse, call the service, redirect with its message or show its error."""
-    user = _user(request)
+    user = signed_in_user(request)
     case = reads.console_case(user, pk)
     kwargs = form_kwargs(user, case) if form_kwargs else {}
     form = form_class(request.POST, **kwargs)
@@ -452,67 +451,3 @@ def case_merge(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Case #%(a)d was merged into #%(b)d.") % {"a": case.pk, "b": target.pk}
 
     return _act(request, pk, form_class=MergeForm, form_name="merge_form", action=merge)
-
-
-# Supervisors: customers' escalation requests -----------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET"])
-def escalations(request: HttpRequest) -> HttpResponse:
-    """/console/escalations/: pending self-escalation requests of the supervisor's region."""
-    user = _user(request)
-    return _render_escalations(request, user)
-
-
-def _render_escalations(
-    request: HttpRequest,
-    user: User,
-    *,
-    failed: tuple[int, DecisionForm] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    pending = list(reads.pending_self_escalations(user))
-    rows = []
-    for item in pending:
-        form = failed[1] if failed and failed[0] == item.pk else DecisionForm(prefix=f"r{item.pk}")
-        rows.append((item, form))
-    context = {
-        "rows": rows,
-        "decided": reads.recent_self_escalation_decisions(user),
-        "all_regions": user.region_id is None or user.role != Role.SUPERVISOR,
-    }
-    return render(request, "tickets/console/escalations.html", context, status=status)
-
-
-@login_required
-@require_POST
-def escalation_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Accept (the case moves up a line) or reject a request, with the reason."""
-    user = _user(request)
-    item = reads.access_self_escalation(user, pk)
-    form = DecisionForm(request.POST, prefix=f"r{item.pk}")
-    status = 400
-    if form.is_valid():
-        try:
-            escalation_services.self_escalation_decide(
-                actor=user, request=item, accept=form.accepted(), reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-            status = 403
-        else:
-            if form.accepted():
-                text = _("Request on case #%(n)d accepted.")
-            else:
-                text = _("Request on case #%(n)d rejected.")
-            messages.success(request, text % {"n": item.case_id})
-            return redirect("tickets:escalations")
-    errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-    messages.error(
-        request,
-        _("Nothing was changed: %(error)s") % {"error": " ".join(errors)},
-    )
-    return _render_escalations(request, user, failed=(item.pk, form), status=status)

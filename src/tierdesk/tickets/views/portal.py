@@ -25,10 +25,10 @@ from tierdesk.accounts.models import User
 
 from ..choices import ACTIVE_STATUSES, Line, Severity, Status
 from ..display import clock_badges
-from ..forms import CaseFilterForm, CaseOpenForm, ReplyForm, SelfEscalationForm
+from ..forms.portal import CaseFilterForm, CaseOpenForm, ReplyForm, SelfEscalationForm
 from ..models import Attachment, Case, CaseEvent, SelfEscalation
 from ..permissions import may_open_case, may_reply_as_customer
-from ..selectors import (
+from ..selectors.cases import (
     CaseFilters,
     access_attachment,
     access_case,
@@ -36,7 +36,7 @@ from ..selectors import (
     visible_attachments,
     visible_messages,
 )
-from ..selectors_portal import (
+from ..selectors.portal import (
     case_self_escalations,
     cc_candidates,
     portal_cases,

@@ -16,8 +16,8 @@ from django.http import Http404
 
 from tierdesk.accounts.roles import Role
 
-from .choices import Line
-from .models import Attachment, Case, Message
+from ..choices import Line
+from ..models import Attachment, Case, Message
 
 LINES_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.AGENT_L1: (Line.L1,),

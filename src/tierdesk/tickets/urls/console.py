@@ -2,14 +2,14 @@
 
 from django.urls import URLPattern, path
 
-from .views import console
+from ..views import console, escalations
 
 urlpatterns: list[URLPattern] = [
     path("console/", console.queues, name="queues"),
-    path("console/escalations/", console.escalations, name="escalations"),
+    path("console/escalations/", escalations.escalations, name="escalations"),
     path(
         "console/escalations/<int:pk>/decide/",
-        console.escalation_decide,
+        escalations.escalation_decide,
         name="escalation-decide",
     ),
     path("console/cases/<int:pk>/clocks/", console.case_clocks, name="console-clocks"),

@@ -2,11 +2,12 @@
 
 from django.urls import include, path
 
-from . import urls_console, urls_portal, views
+from .. import views
+from . import console, portal
 
 urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     # One "tickets" namespace for both sides (navigation names tickets:list, tickets:queues):
     # two includes declaring the same app_name would shadow one another.
-    path("", include(([*urls_portal.urlpatterns, *urls_console.urlpatterns], "tickets"))),
+    path("", include(([*portal.urlpatterns, *console.urlpatterns], "tickets"))),
 ]

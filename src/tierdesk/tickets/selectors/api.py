@@ -24,10 +24,10 @@ from tierdesk.sla.clock import ClockStatus, compute_clock
 from tierdesk.sla.explain import explain_due
 from tierdesk.sla.policies import ClockKind
 
-from .choices import Status, TargetKind
-from .models import Case, IdempotencyKey, Message, SelfEscalation, SlaClock
-from .selectors import CaseFilters, case_list, is_agent, visible_cases_q, visible_messages
-from .services.clocks import case_calendar, case_pauses
+from ..choices import Status, TargetKind
+from ..models import Case, IdempotencyKey, Message, SelfEscalation, SlaClock
+from ..services.clocks import case_calendar, case_pauses
+from .cases import CaseFilters, case_list, is_agent, visible_cases_q, visible_messages
 
 
 @dataclass(frozen=True)

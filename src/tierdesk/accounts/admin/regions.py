@@ -1,8 +1,5 @@
-"""The Django admin for plans, entitlements, SLA targets, regions and calendars, accounts, users.
-
-Writes that carry rules (accounts, calendar imports) go through the services; the forms here
-only translate between what an admin types (HH:MM, JSON) and the models.
-"""
+"""Admin of support regions, their calendars (opening windows, exceptions, import and
+export) and the territories that map countries to regions."""
 
 from __future__ import annotations
 
@@ -14,9 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
-from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -24,38 +18,24 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tierdesk.sla.calendar_spec import CalendarSpecError, format_minute
 
-from .models import (
-    Account,
-    ApiToken,
+from ..models import (
     CalendarException,
-    Invitation,
-    LicensePlan,
     OpeningWindow,
-    SlaTarget,
-    SupportPlan,
     SupportRegion,
     Territory,
-    User,
 )
-from .roles import AGENT_ROLES, CUSTOMER_ROLES, Role
-from .selectors.regions import (
+from ..selectors.regions import (
     calendar_json_text,
     holiday_source_check,
     region_calendar_export,
     windows_from_text,
 )
-from .services.accounts import (
-    account_create,
-    account_support_pin_reset,
-    account_update,
-    account_validate,
-)
-from .services.calendars import region_calendar_import
+from ..services.calendars import region_calendar_import
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 WEEKDAYS = dict(OpeningWindow._meta.get_field("weekday").choices or [])
@@ -72,64 +52,6 @@ def parse_hhmm(text: str, *, end: bool) -> int:
     if hours == 24 and not end:
         raise ValidationError(_("A window cannot open at 24:00."), code="range")
     return hours * 60 + minutes
-
-
-# Plans and entitlements -----------------------------------------------------------------------
-
-
-@admin.register(LicensePlan)
-class LicensePlanAdmin(admin.ModelAdmin):
-    """The entitlement matrix: one row a plan, every cell editable in the list."""
-
-    list_display = (
-        "name",
-        "code",
-        "is_paid",
-        "help_center",
-        "assistant",
-        "community_read",
-        "community_post",
-        "web_tickets",
-        "assistant_handoff",
-        "phone_first_line",
-        "phone_second_line",
-        "engineering_escalation",
-        "queue_weight",
-        "self_escalation",
-        "self_escalation_after_hours",
-        "sort_order",
-    )
-    list_editable = list_display[2:]
-    list_display_links = ("name",)
-    search_fields = ("name", "code")
-    prepopulated_fields = {"code": ("name",)}
-
-
-class SlaTargetInline(admin.TabularInline):
-    model = SlaTarget
-    extra = 0
-    max_num = 4
-    fields = ("severity", "first_response_minutes", "resolution_minutes", "clock")
-
-
-@admin.register(SupportPlan)
-class SupportPlanAdmin(admin.ModelAdmin):
-    """Support plans (Access, Premier, Premier+) and their SLA targets per severity."""
-
-    list_display = (
-        "name",
-        "code",
-        "requires_paid_license",
-        "priority_boost",
-        "direct_second_line_for_admins",
-        "automated_escalation",
-        "named_technical_account_manager",
-        "sort_order",
-    )
-    list_editable = list_display[2:]
-    list_display_links = ("name",)
-    inlines = (SlaTargetInline,)
-    prepopulated_fields = {"code": ("name",)}
 
 
 # Regions and calendars ------------------------------------------------------------------------
@@ -442,272 +364,3 @@ class TerritoryAdmin(admin.ModelAdmin):
     list_filter = ("region",)
     search_fields = ("country", "subdivision", "region__name")
     list_select_related = ("region",)
-
-
-# Accounts and people --------------------------------------------------------------------------
-
-
-class AccountAdminForm(forms.ModelForm):
-    """An account; validated and saved by the account services."""
-
-    class Meta:
-        model = Account
-        fields = (
-            "name",
-            "license_plan",
-            "support_plan",
-            "country",
-            "subdivision",
-            "region",
-            "technical_account_manager",
-        )
-        help_texts = {"region": _("Empty: the region of the territory table for the country.")}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["region"].required = False
-        tam = self.fields["technical_account_manager"]
-        assert isinstance(tam, forms.ModelChoiceField)
-        tam.queryset = User.objects.filter(role__in=sorted(AGENT_ROLES), is_active=True)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        needed = ("name", "license_plan", "support_plan", "country")
-        if any(data.get(field) in (None, "") for field in needed):
-            return data
-        try:
-            name, country, subdivision, region = account_validate(
-                account=self.instance if self.instance.pk else None,
-                name=data["name"],
-                license_plan=data["license_plan"],
-                support_plan=data["support_plan"],
-                country=data["country"],
-                subdivision=data.get("subdivision") or "",
-                region=data.get("region"),
-                technical_account_manager=data.get("technical_account_manager"),
-            )
-        except ValidationError as error:
-            self.add_error(None, error)
-            return data
-        data.update(name=name, country=country, subdivision=subdivision, region=region)
-        return data
-
-    def validate_unique(self) -> None:
-        """Uniqueness of the name is checked (case-insensitively) by account_validate."""
-
-
-@admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
-    """Customer accounts (tenants)."""
-
-    form = AccountAdminForm
-    list_display = (
-        "name",
-        "license_plan",
-        "support_plan",
-        "region",
-        "country",
-        "technical_account_manager",
-        "created_at",
-    )
-    list_filter = ("license_plan", "support_plan", "region")
-    search_fields = ("name", "support_pin", "country")
-    list_select_related = ("license_plan", "support_plan", "region", "technical_account_manager")
-    readonly_fields = ("support_pin", "created_at")
-    actions = ("reset_support_pin",)
-
-    def save_model(self, request: HttpRequest, obj: Account, form: Any, change: bool) -> None:
-        data = form.cleaned_data
-        fields = {
-            "name": data["name"],
-            "license_plan": data["license_plan"],
-            "support_plan": data["support_plan"],
-            "country": data["country"],
-            "subdivision": data.get("subdivision") or "",
-            "region": data["region"],
-            "technical_account_manager": data.get("technical_account_manager"),
-        }
-        if change:
-            account_update(account=Account.objects.get(pk=obj.pk), **fields)
-        else:
-            obj.pk = account_create(**fields).pk
-        obj.refresh_from_db()
-
-    @admin.action(description=_("Give a new support PIN"), permissions=["change"])
-    def reset_support_pin(self, request: HttpRequest, queryset: QuerySet[Account]) -> None:
-        count = 0
-        for account in queryset:
-            account_support_pin_reset(account=account)
-            count += 1
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d account has a new support PIN.",
-                "%(count)d accounts have a new support PIN.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
-
-
-class _RoleAccountMixin(forms.ModelForm):
-    """Customer roles belong to an account; vendor staff to none. E-mails are lower-case."""
-
-    def clean_email(self) -> str:
-        email = str(self.cleaned_data["email"]).strip().lower()
-        clash = User.objects.filter(email__iexact=email)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise ValidationError(_("A user with this e-mail address already exists."))
-        return email
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        role, account = data.get("role"), data.get("account")
-        if role in CUSTOMER_ROLES and account is None:
-            self.add_error("account", _("Members and account admins belong to a customer account."))
-        elif role and role not in CUSTOMER_ROLES and account is not None:
-            self.add_error("account", _("Vendor staff belong to no customer account."))
-        return data
-
-
-class UserCreationAdminForm(_RoleAccountMixin, AdminUserCreationForm):
-    class Meta:
-        model = User
-        fields = ("email", "role", "account", "region")
-
-
-class UserChangeAdminForm(_RoleAccountMixin, DjangoUserChangeForm):
-    class Meta:
-        model = User
-        fields = (
-            "email",
-            "password",
-            "first_name",
-            "last_name",
-            "time_zone",
-            "language",
-            "role",
-            "account",
-            "region",
-            "is_active",
-            "is_staff",
-            "is_superuser",
-            "groups",
-            "user_permissions",
-        )
-
-
-def is_staff_admin(request: HttpRequest) -> bool:
-    """Whether the signed-in person runs the deployment (may manage users in the admin)."""
-    user = request.user
-    return bool(
-        user.is_active
-        and user.is_staff
-        and (user.is_superuser or getattr(user, "role", None) == Role.STAFF_ADMIN)
-    )
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    """People: e-mail sign-in, a role, an account for customers. Only staff admins see it."""
-
-    form = UserChangeAdminForm
-    add_form = UserCreationAdminForm
-    ordering = ("email",)
-    list_display = (
-        "email",
-        "first_name",
-        "last_name",
-        "role",
-        "account",
-        "region",
-        "is_active",
-        "is_staff",
-    )
-    list_filter = ("role", "is_active", "is_staff", "region")
-    search_fields = ("email", "first_name", "last_name", "account__name")
-    list_select_related = ("account", "region")
-    autocomplete_fields = ("account",)
-    fieldsets = (
-        (None, {"fields": ("email", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "time_zone", "language")}),
-        (_("Role"), {"fields": ("role", "account", "region")}),
-        (
-            _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
-        ),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
-    )
-    add_fieldsets = (
-        (
-            None,
-            {
-                "classes": ("wide",),
-                "fields": (
-                    "email",
-                    "role",
-                    "account",
-                    "region",
-                    "usable_password",
-                    "password1",
-                    "password2",
-                ),
-            },
-        ),
-    )
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_staff_admin(request) and super().has_module_permission(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_staff_admin(request) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_staff_admin(request) and super().has_add_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_staff_admin(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_staff_admin(request) and super().has_delete_permission(request, obj)
-
-
-class ReadMostlyAdmin(admin.ModelAdmin):
-    """Rows made by the product (invitations, tokens): viewed and deleted here, never edited."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(Invitation)
-class InvitationAdmin(ReadMostlyAdmin):
-    list_display = (
-        "email",
-        "account",
-        "role",
-        "invited_by",
-        "created_at",
-        "expires_at",
-        "accepted_at",
-        "revoked_at",
-    )
-    list_filter = ("role",)
-    search_fields = ("email", "account__name")
-    list_select_related = ("account", "invited_by")
-    exclude = ("token_hash",)
-    date_hierarchy = "created_at"
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(ReadMostlyAdmin):
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
-    search_fields = ("name", "prefix", "user__email")
-    list_select_related = ("user",)
-    exclude = ("token_hash",)
-    date_hierarchy = "created_at"

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tierdesk.accounts.models import SupportRegion, User
 
-from .choices import SEVERITY_DEFINITIONS, Severity, Status
-from .services.cases import MAX_BODY
+from ..choices import SEVERITY_DEFINITIONS, Severity, Status
+from ..services.cases import MAX_BODY
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -42,7 +42,7 @@ class QueueFilterForm(forms.Form):
         default_region: int | None,
     ) -> None:
         super().__init__(data)
-        from .choices import Line
+        from ..choices import Line
 
         line_field = self.fields["line"]
         assert isinstance(line_field, forms.ChoiceField)

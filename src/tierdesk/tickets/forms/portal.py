@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tierdesk.accounts.models import User
 
-from .choices import SEVERITY_DEFINITIONS, EscalationReason, Severity, Status
-from .services.cases import MAX_BODY, MAX_SUBJECT
+from ..choices import SEVERITY_DEFINITIONS, EscalationReason, Severity, Status
+from ..services.cases import MAX_BODY, MAX_SUBJECT
 
 MAX_SEARCH = 200
 

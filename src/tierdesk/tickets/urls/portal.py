@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import portal
+from ..views import portal
 
 urlpatterns: list[URLPattern] = [
     path("cases/", portal.portal_case_list, name="list"),

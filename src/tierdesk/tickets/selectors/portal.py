@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tierdesk.accounts.models import User
 
-from .models import Case, CaseEvent, SelfEscalation
-from .selectors import CaseFilters, case_list
+from ..models import Case, CaseEvent, SelfEscalation
+from .cases import CaseFilters, case_list
 
 # The history a customer sees: the case's public course, never agents' notes or internal moves
 # (assignment, tags, merges of other cases into this one).

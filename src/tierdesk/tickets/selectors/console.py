@@ -18,11 +18,11 @@ from tierdesk.accounts.models import SupportRegion, User
 from tierdesk.accounts.roles import Role
 from tierdesk.sla.explain import Explanation, explain_due
 
-from .choices import ACTIVE_STATUSES, Line, Status, TargetKind
-from .models import Attachment, Case, CaseEvent, Message, SelfEscalation, SlaClock
-from .permissions import may_decide_self_escalation, may_escalate_to
-from .selectors import LINES_BY_ROLE, access_case, is_agent, queue, sees_all_cases, visible_cases
-from .services.clocks import case_calendar, case_pauses, target_minutes
+from ..choices import ACTIVE_STATUSES, Line, Status, TargetKind
+from ..models import Attachment, Case, CaseEvent, Message, SelfEscalation, SlaClock
+from ..permissions import may_decide_self_escalation, may_escalate_to
+from ..services.clocks import case_calendar, case_pauses, target_minutes
+from .cases import LINES_BY_ROLE, access_case, is_agent, queue, sees_all_cases, visible_cases
 
 LINE_ORDER: tuple[str, ...] = (Line.L1, Line.L2, Line.ENGINEERING)
 QUEUE_PAGE_SIZE = 25

@@ -1,0 +1,1 @@
+"""The forms of the customer portal and of the agent console."""
