@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import UserFactory
-from tierdesk.tickets.choices import ACTIVE_STATUSES, Channel, Status, TargetKind
+from tierdesk.tickets.choices import Channel, Status, TargetKind
 from tierdesk.tickets.models import Case, CaseEvent, Message, SlaClock, SlaTimer
 from tierdesk.tickets.services import cases as case_services
 from tierdesk.tickets.services.cases import (
@@ -327,4 +327,4 @@ def test_the_database_keeps_in_queue_true_exactly_for_active_cases(customer, sta
     case = open_case(customer)
     Case.objects.filter(pk=case.pk).update(status=status)
     in_queue = Case.objects.values_list("in_queue", flat=True).get(pk=case.pk)
-    assert in_queue is (status in ACTIVE_STATUSES)
+    assert in_queue is (status in Status.active())

@@ -1,5 +1,7 @@
 """The vocabularies of a case: severity (with the seed's definitions), status, channel, line."""
 
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,8 +40,44 @@ class Status(models.TextChoices):
     SOLVED = "solved", _("Solved")
     CLOSED = "closed", _("Closed")
 
+    # The sets of statuses that rules depend on, written once here and used by services,
+    # selectors, pages, the API, the generated column `Case.in_queue` and the partial indexes.
+    # Methods, not class attributes: an attribute of a TextChoices would become a member.
 
-ACTIVE_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING, Status.ON_HOLD)
+    @classmethod
+    def active(cls) -> tuple[Status, ...]:
+        """In a queue and still worked: new, open, waiting on the customer, on hold."""
+        return (cls.NEW, cls.OPEN, cls.WAITING, cls.ON_HOLD)
+
+    @classmethod
+    def resolved(cls) -> tuple[Status, ...]:
+        """Done: solved or closed; the resolution clock stopped at the solving instant."""
+        return (cls.SOLVED, cls.CLOSED)
+
+    @classmethod
+    def pausing(cls) -> tuple[Status, ...]:
+        """Entering one of these opens a pause of the SLA clocks; leaving both ends it."""
+        return (cls.WAITING, cls.SOLVED)
+
+    @classmethod
+    def agent_settable(cls) -> tuple[Status, ...]:
+        """What an agent may move a case to (by a status change or with a reply)."""
+        return (cls.OPEN, cls.WAITING, cls.ON_HOLD, cls.SOLVED)
+
+    @classmethod
+    def clock_runs(cls, status: str) -> bool:
+        """Whether the SLA clocks of a case in this status run (active and not waiting)."""
+        return status in cls.active() and status != cls.WAITING
+
+    @classmethod
+    def is_active(cls, status: str) -> bool:
+        """Whether a case in this status is active (see `active`)."""
+        return status in cls.active()
+
+    @classmethod
+    def is_resolved(cls, status: str) -> bool:
+        """Whether a case in this status is solved or closed (see `resolved`)."""
+        return status in cls.resolved()
 
 
 class Channel(models.TextChoices):

@@ -50,7 +50,7 @@ class ClockBadge:
 
 def clock_badges(case: Case, clocks: Iterable[SlaClock], *, now: datetime) -> list[ClockBadge]:
     """The badges of a case's clocks (pass prefetched clocks to avoid a query per case)."""
-    paused = case.status in (Status.WAITING, Status.SOLVED, Status.CLOSED)
+    paused = not Status.clock_runs(case.status)
     badges = []
     for clock in sorted(clocks, key=lambda c: c.target != TargetKind.FIRST_RESPONSE):
         left = clock.due_at - now

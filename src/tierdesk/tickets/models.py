@@ -10,7 +10,6 @@ from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
-    ACTIVE_STATUSES,
     Channel,
     EscalationReason,
     Line,
@@ -98,7 +97,7 @@ class Case(models.Model):
     # SQLite cannot match to a partial index when the list is passed as query parameters.
     in_queue = models.GeneratedField(
         expression=ExpressionWrapper(
-            Q(status__in=ACTIVE_STATUSES), output_field=models.BooleanField()
+            Q(status__in=Status.active()), output_field=models.BooleanField()
         ),
         output_field=models.BooleanField(),
         db_persist=True,

@@ -7,7 +7,7 @@ from typing import Any
 from tierdesk.accounts.entitlements import Capability, account_may, user_may
 from tierdesk.accounts.roles import Role
 
-from .choices import ACTIVE_STATUSES, Line, Status
+from .choices import Line, Status
 from .models import Case
 from .selectors.cases import LINES_BY_ROLE, is_agent, sees_all_cases
 
@@ -44,7 +44,7 @@ def may_reply_as_customer(user: Any, case: Case) -> bool:
 
 def may_escalate_to(user: Any, case: Case, line: str) -> bool:
     """Escalation moves up one or two lines; engineering needs the plan's technical intervention."""
-    if not may_work(user, case) or case.status not in ACTIVE_STATUSES:
+    if not may_work(user, case) or not Status.is_active(case.status):
         return False
     order: list[str] = [Line.L1, Line.L2, Line.ENGINEERING]
     if line not in order or order.index(line) <= order.index(case.line):

@@ -142,12 +142,7 @@ class StatusForm(forms.Form):
 
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[
-            (Status.OPEN, Status.OPEN.label),
-            (Status.WAITING, Status.WAITING.label),
-            (Status.ON_HOLD, Status.ON_HOLD.label),
-            (Status.SOLVED, Status.SOLVED.label),
-        ],
+        choices=[(status.value, status.label) for status in Status.agent_settable()],
     )
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
 

@@ -221,4 +221,4 @@ def _stopped_at(case: Case, target: str) -> datetime | None:
     # As services.clocks does: first response stops at the reply, resolution at solving.
     if target == TargetKind.FIRST_RESPONSE:
         return case.first_responded_at
-    return case.solved_at if case.status in (Status.SOLVED, Status.CLOSED) else None
+    return case.solved_at if Status.is_resolved(case.status) else None

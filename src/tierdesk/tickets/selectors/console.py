@@ -18,7 +18,7 @@ from tierdesk.accounts.models import SupportRegion, User
 from tierdesk.accounts.roles import Role
 from tierdesk.sla.explain import Explanation, explain_due
 
-from ..choices import ACTIVE_STATUSES, Line, Status, TargetKind
+from ..choices import Line, Status, TargetKind
 from ..models import Attachment, Case, CaseEvent, Message, SelfEscalation, SlaClock
 from ..permissions import may_decide_self_escalation, may_escalate_to
 from ..services.clocks import case_calendar, case_pauses, target_minutes
@@ -138,7 +138,7 @@ def escalation_options(user: Any, case: Case) -> list[EscalationOption]:
                 why_not = _(
                     "The account's plan (%(plan)s) does not include technical intervention."
                 ) % {"plan": case.account.license_plan}
-            elif case.status not in ACTIVE_STATUSES:
+            elif not Status.is_active(case.status):
                 why_not = _("Only an active case can be escalated.")
             else:
                 why_not = _("You may not escalate this case.")
@@ -178,7 +178,7 @@ def case_explanation(case: Case, target: str, *, now: datetime) -> Explanation:
     if target == TargetKind.FIRST_RESPONSE:
         stopped_at = case.first_responded_at
     else:
-        stopped_at = case.solved_at if case.status in (Status.SOLVED, Status.CLOSED) else None
+        stopped_at = case.solved_at if Status.is_resolved(case.status) else None
     until = stopped_at or now
     # Like the clock: time paused after the target was met does not move its due instant.
     pauses = [

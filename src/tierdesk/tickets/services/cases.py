@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from tierdesk.accounts.entitlements import queue_weight
 from tierdesk.accounts.models import Account, User
 
-from ..choices import ACTIVE_STATUSES, Channel, Status
+from ..choices import Channel, Status
 from ..models import Case, CaseEvent, IdempotencyKey, Message, Pause, Tag
 from ..permissions import (
     may_open_case,
@@ -206,7 +206,7 @@ def _set_status(
     before = case.status
     if before == status:
         return None
-    paused_statuses = (Status.WAITING, Status.SOLVED)
+    paused_statuses = Status.pausing()
     if status in paused_statuses and before not in paused_statuses:
         _pause_start(case, at)
     elif status not in paused_statuses and before in paused_statuses:
@@ -250,12 +250,7 @@ def case_reply(
             raise ValidationError({"status": _("Customers cannot set the status.")})
     elif case.status == Status.CLOSED:
         raise ValidationError({"body": _("The case is closed; open a follow-up case.")})
-    if then_status is not None and then_status not in (
-        Status.OPEN,
-        Status.WAITING,
-        Status.ON_HOLD,
-        Status.SOLVED,
-    ):
+    if then_status is not None and then_status not in Status.agent_settable():
         raise ValidationError({"status": _("Unknown status.")})
 
     message = Message.objects.create(
@@ -271,7 +266,7 @@ def case_reply(
         status_event = _set_status(case, target, actor=actor, at=now)
     else:
         status_event = None
-        if case.status in (Status.WAITING, Status.SOLVED):
+        if case.status in Status.pausing():
             _set_status(case, Status.OPEN, actor=actor, at=now)
     case.save()
     clocks_recompute(case=case, now=now)
@@ -291,7 +286,7 @@ def case_set_status(
     case = _lock(case)
     if not may_work(actor, case):
         raise PermissionDenied(_("You may not work this case."))
-    if status not in (Status.OPEN, Status.WAITING, Status.ON_HOLD, Status.SOLVED):
+    if status not in Status.agent_settable():
         raise ValidationError({"status": _("Agents may set open, waiting, on hold or solved.")})
     if case.status == Status.CLOSED:
         raise ValidationError({"status": _("The case is closed.")})
@@ -317,7 +312,7 @@ def case_change_severity(
     if not may_work(actor, case):
         raise PermissionDenied(_("You may not work this case."))
     severity = _clean_severity(severity)
-    if case.status not in ACTIVE_STATUSES:
+    if not Status.is_active(case.status):
         raise ValidationError({"severity": _("Only an active case's severity can change.")})
     if severity == case.severity:
         return case

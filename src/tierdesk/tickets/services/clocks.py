@@ -19,7 +19,7 @@ from tierdesk.accounts.selectors.regions import region_business_calendar
 from tierdesk.sla import BusinessCalendar
 from tierdesk.sla.clock import ClockState, ClockStatus, compute_clock
 
-from ..choices import ACTIVE_STATUSES, Status, TargetKind, TimerEvent
+from ..choices import Status, TargetKind, TimerEvent
 from ..models import Case, SlaClock, SlaTimer
 
 Pauses = list[tuple[datetime, datetime | None]]
@@ -38,7 +38,7 @@ def case_pauses(case: Case) -> Pauses:
 def _stopped_at(case: Case, target: str) -> datetime | None:
     if target == TargetKind.FIRST_RESPONSE:
         return case.first_responded_at
-    return case.solved_at if case.status in (Status.SOLVED, Status.CLOSED) else None
+    return case.solved_at if Status.is_resolved(case.status) else None
 
 
 def target_minutes(targets: Targets | None, target: str) -> int | None:
@@ -108,7 +108,7 @@ def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> No
             generation = max(generation, gen + 1)
             if fired_at is not None:
                 fired.add((target, event, fraction, due_at))
-    running_case = case.status in ACTIVE_STATUSES and case.status != Status.WAITING
+    running_case = Status.clock_runs(case.status)
     new_clocks: list[SlaClock] = []
     new_timers: list[SlaTimer] = []
     dues: list[datetime] = []

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tierdesk.accounts.entitlements import Capability, account_may, may_self_escalate
 from tierdesk.accounts.models import User
 
-from ..choices import ACTIVE_STATUSES, EscalationReason, Line
+from ..choices import EscalationReason, Line, Status
 from ..models import Case, SelfEscalation
 from ..permissions import may_decide_self_escalation, may_escalate_to
 from . import notices
@@ -82,7 +82,7 @@ def self_escalation_request(
         raise PermissionDenied(_("You may not escalate this case."))
     if reason not in EscalationReason.values:
         raise ValidationError({"reason": _("Choose one of the listed reasons.")})
-    if case.status not in ACTIVE_STATUSES:
+    if not Status.is_active(case.status):
         raise ValidationError({"reason": _("Only an open case can be escalated.")})
     if not may_self_escalate(actor, opened_at=case.created_at, now=now):
         raise PermissionDenied(
@@ -140,7 +140,7 @@ def self_escalation_decide(
     )
     if accept:
         line = next_line(case)
-        if line is not None and case.status in ACTIVE_STATUSES:
+        if line is not None and Status.is_active(case.status):
             _move_line(case, line, actor=actor, at=now, reason=reason)
             clocks_recompute(case=case, now=now)
     notices.self_escalation_decided(case=case, request=request)

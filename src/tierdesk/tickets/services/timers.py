@@ -29,7 +29,7 @@ from tierdesk.accounts.selectors.regions import calendars_memo
 from tierdesk.notifications.selectors import prime_recipients, recipients_memo
 from tierdesk.notifications.services import outbox_batch
 
-from ..choices import ACTIVE_STATUSES, Line, Status, TimerEvent
+from ..choices import Line, Status, TimerEvent
 from ..models import Case, CaseEvent, SlaClock, SlaTimer
 from . import notices
 from .clocks import case_calendar, clocks_recompute
@@ -218,7 +218,7 @@ def _act(
     timer: SlaTimer, case: Case, clock: SlaClock | None, now: datetime, writes: _Writes
 ) -> _Outcome:
     # Re-check: the case may have moved on since the timer was written.
-    if case.status not in ACTIVE_STATUSES or case.status == Status.WAITING:
+    if not Status.clock_runs(case.status):
         return _Outcome("skipped:case-not-running")
     if clock is None or clock.met_at is not None:
         return _Outcome("skipped:clock-met")

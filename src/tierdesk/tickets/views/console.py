@@ -241,7 +241,7 @@ def _render_case(
         "may_assign_others": may_assign_others(user),
         "may_decide": may_decide_self_escalation(user),
         "is_assignee": case.assignee_id == user.pk,
-        "is_active": case.status not in (Status.SOLVED, Status.CLOSED),
+        "is_active": not Status.is_resolved(case.status),
         "previous_id": previous,
         "next_id": following,
         "severity_definitions": SeverityForm.definitions(),

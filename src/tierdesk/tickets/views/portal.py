@@ -23,7 +23,7 @@ from tierdesk.accounts.entitlements import may_self_escalate
 from tierdesk.accounts.forms import add_service_errors
 from tierdesk.accounts.models import User
 
-from ..choices import ACTIVE_STATUSES, Line, Severity, Status
+from ..choices import Line, Severity, Status
 from ..display import clock_badges
 from ..forms.portal import CaseFilterForm, CaseOpenForm, ReplyForm, SelfEscalationForm
 from ..models import Attachment, Case, CaseEvent, SelfEscalation
@@ -197,7 +197,7 @@ def _detail_page(
     requests = list(case_self_escalations(case))
     pending = any(r.decision == SelfEscalation.Decision.PENDING for r in requests)
     may_escalate = (
-        case.status in ACTIVE_STATUSES
+        Status.is_active(case.status)
         and not pending
         and may_self_escalate(user, opened_at=case.created_at, now=now)
     )
