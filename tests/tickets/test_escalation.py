@@ -4,12 +4,16 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     AccountAdminFactory,
     AccountFactory,
     LicensePlanFactory,
     SupportPlanFactory,
+    SupportRegionFactory,
     UserFactory,
     VendorUserFactory,
 )
@@ -26,6 +30,7 @@ from tierdesk.tickets.services.escalations import (
 )
 
 from .conftest import MONDAY_10
+from .test_api import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -293,3 +298,76 @@ def test_customers_cannot_escalate_directly(customer):
         case_escalate(actor=customer, case=case, line=Line.L2, reason="now")
     case.refresh_from_db()
     assert case.line == Line.L1
+
+
+# --- one rule for who decides, on the console and in the API ----------------------------------
+
+
+@pytest.fixture
+def us_request(db):
+    """A United States customer's pending request (US region), opened more than 24 hours ago."""
+    us = SupportRegionFactory(code="us", name="United States", time_zone="America/New_York")
+    admin = AccountAdminFactory(account=account_on(us, "enterprise"))
+    case = open_case(admin, now=timezone.now() - timedelta(hours=30))
+    return self_escalation_request(actor=admin, case=case, reason="critical_failure")
+
+
+def _decide_in_api(client, user, item):
+    return client.post(
+        f"/api/v1/self-escalations/{item.pk}/decision",
+        {"decision": "accepted", "reason": "Agreed"},
+        content_type="application/json",
+        headers=bearer(user),
+    )
+
+
+def _decide_on_console(user, item):
+    browser = Client()
+    browser.force_login(user)
+    prefix = f"r{item.pk}"
+    return browser.post(
+        reverse("tickets:escalation-decide", args=[item.pk]),
+        {f"{prefix}-decision": "accept", f"{prefix}-reason": "Agreed"},
+    )
+
+
+@pytest.mark.parametrize("surface", ["api", "console"])
+def test_another_regions_supervisor_gets_404_and_changes_nothing(
+    client, supervisor, us_request, surface
+):
+    # `supervisor` is the Italian region's.
+    if surface == "api":
+        response = _decide_in_api(client, supervisor, us_request)
+    else:
+        response = _decide_on_console(supervisor, us_request)
+    assert response.status_code == 404
+    us_request.refresh_from_db()
+    assert us_request.decision == SelfEscalation.Decision.PENDING
+    assert us_request.case.line == Line.L1
+    assert not CaseEvent.objects.filter(kind="self_escalation_decided").exists()
+
+
+@pytest.mark.parametrize(("surface", "status"), [("api", 200), ("console", 302)])
+def test_the_regions_own_supervisor_decides(client, us_request, surface, status):
+    us_supervisor = VendorUserFactory(role=Role.SUPERVISOR, region=us_request.case.region)
+    if surface == "api":
+        response = _decide_in_api(client, us_supervisor, us_request)
+    else:
+        response = _decide_on_console(us_supervisor, us_request)
+    assert response.status_code == status
+    us_request.refresh_from_db()
+    assert us_request.decision == SelfEscalation.Decision.ACCEPTED
+    assert us_request.case.line == Line.L2
+
+
+def test_the_desk_and_the_api_use_one_scope(supervisor, us_request):
+    from tierdesk.tickets.selectors import escalations
+
+    us_supervisor = VendorUserFactory(role=Role.SUPERVISOR, region=us_request.case.region)
+    assert list(escalations.pending_self_escalations(supervisor)) == []
+    assert list(escalations.pending_self_escalations(us_supervisor)) == [us_request]
+    assert escalations.access_self_escalation(us_supervisor, us_request.pk) == us_request
+    for module in ("api", "console", "portal"):
+        reads = __import__(f"tierdesk.tickets.selectors.{module}", fromlist=["x"])
+        assert not hasattr(reads, "access_self_escalation"), module
+        assert not hasattr(reads, "case_self_escalations"), module

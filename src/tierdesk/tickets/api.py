@@ -43,6 +43,7 @@ from .schemas import (
 )
 from .selectors import api as reads
 from .selectors import cases as selectors
+from .selectors import escalations as escalation_reads
 from .services import attachments as attachment_services
 from .services import cases as case_services
 from .services import escalations as escalation_services
@@ -362,7 +363,7 @@ def case_escalate(request: HttpRequest, case_id: int, payload: EscalateIn) -> Ca
 def self_escalation_list(request: HttpRequest, case_id: int) -> object:
     """The case's escalation requests, newest first."""
     case = selectors.access_case(_viewer(request), case_id)
-    return reads.case_self_escalations(case).select_related("requested_by")
+    return escalation_reads.case_self_escalations(case)
 
 
 @router.post("/cases/{case_id}/self-escalations", response={201: SelfEscalationOut, **ERRORS})
@@ -388,7 +389,7 @@ def self_escalation_decide(
     viewer = _viewer(request)
     decided = escalation_services.self_escalation_decide(
         actor=viewer,
-        request=reads.access_self_escalation(viewer, request_id),
+        request=escalation_reads.access_self_escalation(viewer, request_id),
         accept=payload.decision == "accepted",
         reason=payload.reason,
     )

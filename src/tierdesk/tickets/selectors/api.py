@@ -1,8 +1,8 @@
 """Reads the cases API needs beyond `selectors`: people chosen by id, requests, SLA state now.
 
 Every lookup by id is scoped before it is made, so an id from another tenant reads exactly like
-an id that does not exist: a person outside the case's account is "no such person" (422), a
-self-escalation request of a case the user may not see is a 404.
+an id that does not exist: a person outside the case's account is "no such person" (422).
+Escalation requests are read through `selectors.escalations`, like the console's.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tierdesk.accounts.models import Account, User
@@ -25,9 +24,9 @@ from tierdesk.sla.explain import explain_due
 from tierdesk.sla.policies import ClockKind
 
 from ..choices import Status, TargetKind
-from ..models import Case, IdempotencyKey, Message, SelfEscalation, SlaClock
+from ..models import Case, IdempotencyKey, Message, SlaClock
 from ..services.clocks import case_calendar, case_pauses
-from .cases import CaseFilters, case_list, is_agent, visible_cases_q, visible_messages
+from .cases import CaseFilters, case_list, is_agent, visible_messages
 
 
 @dataclass(frozen=True)
@@ -122,23 +121,6 @@ def case_message(user: Any, case: Case, message_id: int | None) -> Message | Non
     if message is None:
         raise ValidationError({"message_id": _("No such message on this case.")})
     return message
-
-
-def case_self_escalations(case: Case) -> QuerySet[SelfEscalation]:
-    """The escalation requests of a case the caller already may see, newest first."""
-    return case.self_escalations.order_by("-requested_at", "-pk")
-
-
-def access_self_escalation(user: Any, request_id: int) -> SelfEscalation:
-    """A self-escalation request of a case the user may see; Http404 otherwise."""
-    request = (
-        SelfEscalation.objects.filter(pk=request_id)
-        .filter(case__in=Case.objects.filter(visible_cases_q(user)))
-        .first()
-    )
-    if request is None:
-        raise Http404("No such escalation request.")
-    return request
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Reads for the agent console: queues and their counts, a case's page, explanations, decisions.
+"""Reads for the agent console: queues and their counts, a case's page, explanations.
+
+Customers' escalation requests are read through `selectors.escalations` (shared with the API).
 
 Every function is scoped to the asking user through `selectors.visible_cases`; the console is
 vendor staff's only: a customer asking for any of it gets 404, like for a case of another tenant.
@@ -19,7 +21,7 @@ from tierdesk.accounts.roles import Role
 from tierdesk.sla.explain import Explanation, explain_due
 
 from ..choices import Line, Status, TargetKind
-from ..models import Attachment, Case, CaseEvent, Message, SelfEscalation, SlaClock
+from ..models import Attachment, Case, CaseEvent, Message, SlaClock
 from ..permissions import may_decide_self_escalation, may_escalate_to
 from ..services.clocks import case_calendar, case_pauses, target_minutes
 from .cases import LINES_BY_ROLE, access_case, is_agent, queue, sees_all_cases, visible_cases
@@ -189,44 +191,3 @@ def case_explanation(case: Case, target: str, *, now: datetime) -> Explanation:
     return explain_due(
         case_calendar(case), case.created_at, minutes, pauses, targets.clock, now=until
     )
-
-
-def pending_self_escalations(user: Any) -> QuerySet[SelfEscalation]:
-    """Customers' pending escalation requests for the supervisor's region (staff admins: all)."""
-    access_escalation_desk(user)
-    requests = SelfEscalation.objects.filter(decision=SelfEscalation.Decision.PENDING)
-    if user.role != Role.STAFF_ADMIN and user.region_id is not None:
-        requests = requests.filter(case__region_id=user.region_id)
-    return requests.select_related(
-        "case__account__license_plan", "case__region", "requested_by"
-    ).order_by("requested_at", "pk")
-
-
-def recent_self_escalation_decisions(user: Any, *, limit: int = 20) -> list[SelfEscalation]:
-    """The latest decided requests of the same scope, newest first."""
-    access_escalation_desk(user)
-    requests = SelfEscalation.objects.exclude(decision=SelfEscalation.Decision.PENDING)
-    if user.role != Role.STAFF_ADMIN and user.region_id is not None:
-        requests = requests.filter(case__region_id=user.region_id)
-    return list(
-        requests.select_related("case", "decided_by", "requested_by").order_by(
-            "-decided_at", "-pk"
-        )[:limit]
-    )
-
-
-def access_self_escalation(user: Any, request_id: int) -> SelfEscalation:
-    """A request the supervisor may decide (their region's; staff admins: any); else 404."""
-    access_escalation_desk(user)
-    requests = SelfEscalation.objects.select_related("case")
-    if user.role != Role.STAFF_ADMIN and user.region_id is not None:
-        requests = requests.filter(case__region_id=user.region_id)
-    try:
-        return requests.get(pk=request_id)
-    except (SelfEscalation.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such request.") from None
-
-
-def case_self_escalations(case: Case) -> QuerySet[SelfEscalation]:
-    """The case's escalation requests, newest first."""
-    return case.self_escalations.select_related("requested_by", "decided_by")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tierdesk.accounts.models import User
 
-from ..models import Case, CaseEvent, SelfEscalation
+from ..models import Case, CaseEvent
 from .cases import CaseFilters, case_list
 
 # The history a customer sees: the case's public course, never agents' notes or internal moves
@@ -68,11 +68,6 @@ def cc_candidates(viewer: Any) -> QuerySet[User]:
 def public_history(case: Case) -> QuerySet[CaseEvent]:
     """The events of a case that its customers may see (status, severity, escalation)."""
     return case.events.filter(kind__in=PUBLIC_EVENT_KINDS).select_related("actor")
-
-
-def case_self_escalations(case: Case) -> QuerySet[SelfEscalation]:
-    """The case's escalation requests, newest first."""
-    return case.self_escalations.select_related("requested_by")
 
 
 def self_service_links() -> list[Link]:

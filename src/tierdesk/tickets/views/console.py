@@ -46,6 +46,7 @@ from ..models import Case
 from ..permissions import may_assign_others, may_decide_self_escalation, may_work
 from ..selectors import console as reads
 from ..selectors.cases import access_case
+from ..selectors.escalations import case_self_escalations
 from ..services import cases as case_services
 from ..services import escalations as escalation_services
 
@@ -236,7 +237,7 @@ def _render_case(
             for event in reads.case_history(case)
         ],
         "escalation_options": reads.escalation_options(user, case),
-        "self_escalations": reads.case_self_escalations(case),
+        "self_escalations": case_self_escalations(case),
         "may_work": may_work(user, case),
         "may_assign_others": may_assign_others(user),
         "may_decide": may_decide_self_escalation(user),

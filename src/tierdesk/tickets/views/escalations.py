@@ -16,6 +16,7 @@ from tierdesk.accounts.roles import Role
 
 from ..forms.console import DecisionForm, add_service_errors
 from ..selectors import console as reads
+from ..selectors import escalations as escalation_reads
 from ..services import escalations as escalation_services
 from .console import signed_in_user
 
@@ -25,6 +26,7 @@ from .console import signed_in_user
 def escalations(request: HttpRequest) -> HttpResponse:
     """/console/escalations/: pending self-escalation requests of the supervisor's region."""
     user = signed_in_user(request)
+    reads.access_escalation_desk(user)
     return _render_escalations(request, user)
 
 
@@ -35,14 +37,14 @@ def _render_escalations(
     failed: tuple[int, DecisionForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    pending = list(reads.pending_self_escalations(user))
+    pending = list(escalation_reads.pending_self_escalations(user))
     rows = []
     for item in pending:
         form = failed[1] if failed and failed[0] == item.pk else DecisionForm(prefix=f"r{item.pk}")
         rows.append((item, form))
     context = {
         "rows": rows,
-        "decided": reads.recent_self_escalation_decisions(user),
+        "decided": escalation_reads.recent_self_escalation_decisions(user),
         "all_regions": user.region_id is None or user.role != Role.SUPERVISOR,
     }
     return render(request, "tickets/console/escalations.html", context, status=status)
@@ -53,7 +55,8 @@ def _render_escalations(
 def escalation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept (the case moves up a line) or reject a request, with the reason."""
     user = signed_in_user(request)
-    item = reads.access_self_escalation(user, pk)
+    reads.access_escalation_desk(user)
+    item = escalation_reads.access_self_escalation(user, pk)
     form = DecisionForm(request.POST, prefix=f"r{item.pk}")
     status = 400
     if form.is_valid():

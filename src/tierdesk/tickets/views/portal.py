@@ -36,8 +36,8 @@ from ..selectors.cases import (
     visible_attachments,
     visible_messages,
 )
+from ..selectors.escalations import case_self_escalations
 from ..selectors.portal import (
-    case_self_escalations,
     cc_candidates,
     portal_cases,
     public_history,
