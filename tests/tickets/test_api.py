@@ -1,5 +1,7 @@
 """The cases API: authentication, roles, bad input, idempotency, filters, pagination, SLA state."""
 
+import io
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -526,6 +528,78 @@ def test_bad_uploads_are_422_and_store_nothing(client, customer, settings, data,
     assert not Attachment.objects.exists()
     root = settings.MEDIA_ROOT
     assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
+
+
+# Real bytes: the type comes from the content, never from the name or the browser's claim.
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def zipped(members: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "claimed", "stored"),
+    [
+        ("report.pdf", PDF, "application/pdf", "application/pdf"),
+        ("screen.txt", PNG, "text/plain", "image/png"),
+        ("notes.docx", zipped({"word/document.xml": "<w/>"}), "application/msword", DOCX_TYPE),
+        ("sheet.xlsx", zipped({"xl/workbook.xml": "<x/>"}), "application/octet-stream", XLSX_TYPE),
+        ("logs.docx", zipped({"logs/a.txt": "x"}), DOCX_TYPE, "application/zip"),
+        ("data.csv", "città;ora\n".encode(), "text/csv", "text/csv"),
+        ("data.json", b'{"a": 1}', "application/octet-stream", "application/json"),
+        ("trace", b"boom\n", "application/octet-stream", "text/plain"),
+    ],
+)
+def test_the_stored_type_is_read_from_the_content(client, customer, name, content, claimed, stored):
+    case = open_case(customer)
+    file = SimpleUploadedFile(name, content, content_type=claimed)
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/attachments", {"file": file}, headers=bearer(customer)
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["content_type"] == stored
+    assert Attachment.objects.get().content_type == stored
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "detected"),
+    [
+        ("x.pdf", EXE, "application/x-msdownload"),
+        ("setup.txt", EXE, "application/x-msdownload"),
+        ("log.txt", b"line 1\x00line 2\n", "application/octet-stream"),
+        ("data.csv", "città".encode("latin-1"), "application/octet-stream"),
+        ("broken.docx", b"PK\x03\x04 not really a zip", "application/octet-stream"),
+    ],
+)
+def test_a_file_whose_content_is_not_accepted_is_refused_naming_its_type(
+    client, customer, name, content, detected
+):
+    case = open_case(customer)
+    file = SimpleUploadedFile(name, content, content_type="application/pdf")
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/attachments", {"file": file}, headers=bearer(customer)
+    )
+    assert field_errors(response) == {"file"}
+    assert detected in response.json()["detail"][0]["msg"]
+    assert not Attachment.objects.exists()
 
 
 def test_an_attachment_answers_only_under_its_own_case(client, customer):

@@ -282,6 +282,39 @@ def test_escalate_to_l2_with_a_reason(client, agent, case):
     assert CaseEvent.objects.get(case=case, kind="escalated").note == "Logs needed"
 
 
+def test_an_agent_who_loses_sight_of_the_case_goes_back_to_the_queue(client, agent, case):
+    # L1 may not see L2's cases: the case page would be a bare 404.
+    client.force_login(agent)
+    response = client.post(action_url("escalate", case), {"line": Line.L2, "reason": "Logs needed"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tickets:queues") + "?line=l1"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert f"Case #{case.pk} escalated to Second line (L2)." in page.content.decode()
+    assert client.get(case_url(case)).status_code == 404
+
+
+def test_an_agent_who_still_sees_the_case_goes_back_to_it(client, agent_l2, case):
+    client.force_login(agent_l2)
+    response = client.post(action_url("escalate", case), {"line": Line.L2, "reason": "Mine now"})
+    assert response["Location"] == case_url(case)
+    page = client.get(response["Location"])
+    assert f"Case #{case.pk} escalated to Second line (L2)." in page.content.decode()
+
+
+def test_every_action_that_succeeds_leads_somewhere_the_actor_may_see(
+    client, agent, supervisor, customer, case
+):
+    other = open_case(customer, subject="Same problem")
+    client.force_login(supervisor)
+    data = {"assignee": agent.pk}
+    assert client.post(action_url("assign", case), data)["Location"] == case_url(case)
+    client.force_login(agent)
+    response = client.post(action_url("merge", other), {"target": case.pk})
+    assert response["Location"] == case_url(other)
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_escalation_needs_a_reason(client, agent, case):
     client.force_login(agent)
     before = snapshot(case)

@@ -257,7 +257,7 @@ def test_a_refused_file_opens_no_case(client, customer, settings):
         "/cases/new/", {**data, "attachment": upload("run.exe", b"MZ", "application/x-msdos")}
     )
     assert response.status_code == 200
-    assert "are not accepted" in str(response.context["form"].errors["attachment"])
+    assert "is not accepted" in str(response.context["form"].errors["attachment"])
     assert Case.objects.count() == 0
     assert Attachment.objects.count() == 0
     assert not list(settings.MEDIA_ROOT.rglob("*.exe"))

@@ -1,12 +1,14 @@
-"""Attachments: checked for size and type, stored under MEDIA_ROOT (outside the web root)."""
+"""Attachments: checked for size and type (read from the content), stored under MEDIA_ROOT."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
-import mimetypes
+import zipfile
 from datetime import datetime
 from pathlib import PurePath
 
+import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -23,11 +25,68 @@ from ..permissions import may_reply_as_customer, may_work
 from .cases import _lock
 from .history import event_record
 
+# Formats without magic bytes: the content must be text, and the name tells which text it is.
+TEXT_TYPES_BY_EXTENSION = {".csv": "text/csv", ".json": "application/json"}
+# ZIP-based office formats: a ZIP holding this member is that format.
+ZIP_MEMBER_TYPES = {
+    "word/document.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/presentation.xml": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    ),
+}
+UNKNOWN_TYPE = "application/octet-stream"
+_HEAD_BYTES = 8192  # as much as `filetype` reads
 
-def _content_type(upload: UploadedFile, filename: str) -> str:
-    # The browser's claim is not trusted alone: the extension must agree with an allowed type.
-    guessed, _encoding = mimetypes.guess_type(filename)
-    return guessed or (upload.content_type or "application/octet-stream")
+
+def _zip_type(upload: UploadedFile) -> str:
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return UNKNOWN_TYPE
+    for member, content_type in ZIP_MEMBER_TYPES.items():
+        if member in names:
+            return content_type
+    return "application/zip"
+
+
+def _is_text(upload: UploadedFile) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in upload.chunks():
+            if b"\x00" in chunk:
+                return False
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_content_type(upload: UploadedFile, filename: str) -> str:
+    """The file's type read from its bytes; never from its name or the browser's claim.
+
+    Binary formats are known by their magic bytes (`filetype`); a ZIP is a DOCX, XLSX or PPTX
+    when it holds that format's main member. Text has no magic: a file whose bytes are UTF-8
+    without NUL is text, and only then does the name's extension say which text (CSV, JSON,
+    else plain). Anything else is application/octet-stream.
+    """
+    upload.seek(0)
+    head = upload.read(_HEAD_BYTES)
+    upload.seek(0)
+    try:
+        if head.startswith(b"PK\x03\x04"):
+            return _zip_type(upload)
+        kind = filetype.guess(head)
+        if kind is not None:
+            return str(kind.mime)
+        if head and _is_text(upload):
+            extension = PurePath(filename).suffix.lower()
+            return TEXT_TYPES_BY_EXTENSION.get(extension, "text/plain")
+        return UNKNOWN_TYPE
+    finally:
+        upload.seek(0)
 
 
 @transaction.atomic
@@ -61,10 +120,13 @@ def attachment_add(
                 % {"mb": settings.ATTACHMENT_MAX_BYTES / 1_048_576}
             }
         )
-    content_type = _content_type(upload, filename)
+    content_type = detect_content_type(upload, filename)
     if content_type not in settings.ATTACHMENT_CONTENT_TYPES:
         raise ValidationError(
-            {"file": _("Files of type %(t)s are not accepted.") % {"t": content_type}}
+            {
+                "file": _("The file's content is of type %(t)s, which is not accepted.")
+                % {"t": content_type}
+            }
         )
     digest = hashlib.sha256()
     for chunk in upload.chunks():

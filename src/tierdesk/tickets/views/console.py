@@ -1,7 +1,9 @@
 """The agent console: queues, the case page with its actions, explanations, escalation requests.
 
 Thin: forms parse, services decide. Every action POSTs to its own address and redirects back to
-the case with a message; a refusal re-renders the page with the error and changes nothing.
+the case with a message (to the case's queue when the action took the case out of the actor's
+sight, e.g. an L1 agent escalating it); a refusal re-renders the page with the error and changes
+nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,7 +48,7 @@ from ..forms.console import (
 from ..models import Case
 from ..permissions import may_assign_others, may_decide_self_escalation, may_work
 from ..selectors import console as reads
-from ..selectors.cases import access_case
+from ..selectors.cases import access_case, visible_cases
 from ..selectors.escalations import case_self_escalations
 from ..services import cases as case_services
 from ..services import escalations as escalation_services
@@ -260,6 +263,20 @@ def console_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, case)
 
 
+def _after_action(user: User, case_id: int, *, line: str) -> str:
+    """Where an action leads: back to the case, or to its queue if the actor lost sight of it.
+
+    An L1 agent who escalates a case to L2 may no longer see it: the case page would answer
+    404, so they go back to the queue the case was in (the message says what happened).
+    """
+    if visible_cases(user).filter(pk=case_id).exists():
+        return reverse("case-detail", args=[case_id])
+    url = reverse("tickets:queues")
+    if line in reads.console_lines(user):
+        url += "?" + urlencode({"line": line})
+    return url
+
+
 def _act(
     request: HttpRequest,
     pk: int,
@@ -275,6 +292,7 @@ def _act(
     kwargs = form_kwargs(user, case) if form_kwargs else {}
     form = form_class(request.POST, **kwargs)
     status = 400
+    line_before = case.line
     if form.is_valid():
         try:
             success = action(user, case, form)
@@ -285,7 +303,7 @@ def _act(
             status = 403
         else:
             messages.success(request, success)
-            return redirect(reverse("case-detail", args=[case.pk]))
+            return redirect(_after_action(user, case.pk, line=line_before))
     messages.error(request, _("Nothing was changed: see the error below."))
     case.refresh_from_db()
     return _render_case(request, access_case(user, case.pk), bound={form_name: form}, status=status)
@@ -406,7 +424,7 @@ def case_escalate(request: HttpRequest, pk: int) -> HttpResponse:
         escalation_services.case_escalate(
             actor=user, case=case, line=line, reason=form.cleaned_data["reason"]
         )
-        return _("Escalated to %(line)s.") % {"line": Line(line).label}
+        return _("Case #%(n)d escalated to %(line)s.") % {"n": case.pk, "line": Line(line).label}
 
     def lines(user: User, case: Case) -> dict[str, Any]:
         # Every line is offered to the parser; the service refuses with the reason.
