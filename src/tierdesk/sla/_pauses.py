@@ -16,19 +16,42 @@ Pause = tuple[datetime, datetime | None]
 PauseUs = tuple[int, int]
 
 
+def clock_spans(
+    pauses: Sequence[Pause], start: int, now: int, stop: int | None = None
+) -> list[PauseUs]:
+    """The pauses a clock started at `start` does not count, evaluated at `now`, stopped at `stop`.
+
+    Every combination of open and closed pauses is valid, wherever they lie:
+
+    - only time from `start` on counts, so a pause that began earlier is cut at `start`;
+    - a clock that stopped at `stop` no longer runs, so a pause that begins at or after `stop`
+      is ignored and one that straddles it is cut there;
+    - an open pause (still waiting on the customer) lasts until `min(now, stop)`: an open pause
+      that began after that instant is ignored.
+
+    A closed pause whose end is before its start is the only invalid input (ValueError).
+    """
+    until = now if stop is None else min(now, stop)
+    return normalize_pauses(pauses, start, until, clip=stop)
+
+
 def normalize_pauses(
     pauses: Sequence[Pause], start: int, until: int, clip: int | None = None
 ) -> list[PauseUs]:
     """Pauses as sorted, merged microsecond intervals from `start` on, cut at `clip` if given.
 
-    A pause without an end (still waiting on the customer) lasts until `until`.
+    A pause without an end (still waiting on the customer) lasts until `until`; one that began
+    after `until` is ignored, as is any part of a pause before `start` or after `clip`.
     """
     spans: list[PauseUs] = []
     for i, (p_start, p_end) in enumerate(pauses):
         lo = to_us(p_start, f"pauses[{i}] start")
-        hi = until if p_end is None else to_us(p_end, f"pauses[{i}] end")
-        if hi < lo:
-            raise ValueError(f"pauses[{i}]: end {p_end} is before start {p_start}")
+        if p_end is None:
+            hi = until
+        else:
+            hi = to_us(p_end, f"pauses[{i}] end")
+            if hi < lo:
+                raise ValueError(f"pauses[{i}]: end {p_end} is before start {p_start}")
         lo = max(lo, start)
         if clip is not None:
             hi = min(hi, clip)

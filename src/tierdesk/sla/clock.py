@@ -5,6 +5,12 @@ the region's business time on a business clock. Time inside pauses (the case wai
 customer) is not counted. `stopped_at` is when the target was fulfilled (first response sent,
 case resolved); without it the clock is evaluated at `now`.
 
+Any mix of open and closed pauses is valid input (`_pauses.clock_spans`): a pause that begins
+after the stop is ignored and one that straddles it is cut there, because a stopped clock no
+longer runs; an open pause lasts until `min(now, stopped_at)`. So an agent may answer a case
+(stopping the first-response clock) and set it waiting later: the new pause leaves that clock
+alone. `explain.explain_due` counts pauses the same way, so an explanation ends at `due`.
+
 - ``due``: the instant at which the counted time reaches the target. While a pause is still open
   the due instant is *projected*: as if the customer answered at `now`.
 - ``elapsed``: counted time up to `stopped_at` (or `now`); ``remaining = target - elapsed``
@@ -26,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from tierdesk.sla._pauses import Pause, counted_us, due_us, normalize_pauses, paused_us
+from tierdesk.sla._pauses import Pause, clock_spans, counted_us, due_us, paused_us
 from tierdesk.sla._time import Minutes, duration_us, from_us, to_us
 from tierdesk.sla.calendar import BusinessCalendar
 from tierdesk.sla.policies import (
@@ -116,7 +122,7 @@ def compute_clock(
     if stop is not None and stop < t0:
         raise ValueError("stopped_at is before start")
     until = now_us if stop is None else stop
-    spans = normalize_pauses(pauses, t0, max(until, t0), clip=stop)
+    spans = clock_spans(pauses, t0, now_us, stop)
     due = due_us(cal, t0, spans, target)
     elapsed = counted_us(cal, t0, spans, until)
     if stop is not None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from tierdesk.sla._pauses import Pause, due_us, normalize_pauses
+from tierdesk.sla._pauses import Pause, clock_spans, due_us
 from tierdesk.sla._time import US_PER_MINUTE, UTC, Minutes, duration_us, from_us, to_us
 from tierdesk.sla.calendar import BusinessCalendar
 from tierdesk.sla.clock import clock_calendar
@@ -87,16 +87,22 @@ def explain_due(
     pauses: Sequence[Pause] = (),
     kind: ClockKind | str = ClockKind.BUSINESS,
     now: datetime | None = None,
+    stopped_at: datetime | None = None,
 ) -> Explanation:
-    """Explain the due instant of `minutes` from `start` minus `pauses` (open ones end at now)."""
+    """Explain the due instant of `minutes` from `start` minus `pauses`.
+
+    The pauses count as they count for `compute_clock` with the same `now` and `stopped_at`
+    (see `_pauses.clock_spans`), so the explanation ends at that clock's `due`.
+    """
     kind = ClockKind(kind)
     cal = clock_calendar(calendar, kind)
     t0 = to_us(start, "start")
     d = duration_us(minutes, "minutes")
     if now is None and any(end is None for _, end in pauses):
         raise ValueError("a pause without an end needs `now`")
-    until = t0 if now is None else to_us(now, "now")
-    spans = normalize_pauses(pauses, t0, max(until, t0))
+    now_us = t0 if now is None else to_us(now, "now")
+    stop = None if stopped_at is None else to_us(stopped_at, "stopped_at")
+    spans = clock_spans(pauses, t0, now_us, stop)
     due = due_us(cal, t0, spans, d)
     intervals: list[ExplainedInterval] = []
     for lo, hi in cal.open_intervals_us(t0, due):
