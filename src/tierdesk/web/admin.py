@@ -14,7 +14,7 @@ from .models import WorkerHeartbeat
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     """When each background worker last proved it was alive (written by the heartbeat task)."""
 
-    list_display = ("name", "beat_at")
+    list_display = ("name", "beat_at", "state", "pid", "restarts")
     ordering = ("name",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

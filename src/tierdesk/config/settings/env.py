@@ -46,7 +46,36 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DATA_DIR = Path(env_str("TIERDESK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+def checkout_data_dir(package_dir: Path) -> Path | None:
+    """The default data folder: `var/` of the source checkout that holds this package, if any.
+
+    A checkout has the package at `<root>/src/tierdesk` beside `<root>/pyproject.toml` (an
+    editable install, `make run`, `make test`). An installed package (site-packages) has no such
+    folder, and the data folder must then be named with TIERDESK_DATA_DIR. The default never
+    depends on the current folder: running `tierdesk` elsewhere must not quietly start a second
+    database and a second secret key.
+    """
+    root = package_dir.parent.parent
+    if package_dir.parent.name == "src" and (root / "pyproject.toml").is_file():
+        return root / "var"
+    return None
+
+
+def data_dir() -> Path:
+    """TIERDESK_DATA_DIR, else the checkout's `var/`; ImproperlyConfigured when there is neither."""
+    from_env = os.environ.get("TIERDESK_DATA_DIR", "").strip()
+    if from_env:
+        return Path(from_env).expanduser().resolve()
+    default = checkout_data_dir(SRC_DIR)
+    if default is None:
+        raise ImproperlyConfigured(
+            "TIERDESK_DATA_DIR is not set and tierdesk is not running from a source checkout: "
+            "set it to the folder for the SQLite database, the secret key and the uploads"
+        )
+    return default
+
+
+DATA_DIR = data_dir()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 

@@ -1,8 +1,9 @@
-"""Authentication, passwords, login throttling and the content security policy."""
+"""Authentication, passwords, login throttling, HTTPS and the content security policy."""
 
 from csp.constants import NONCE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int
+from .env import env_bool, env_int, env_list
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -40,6 +41,27 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS (docs/deploy.md). Behind a TLS-terminating proxy, SECURE_PROXY_SSL_HEADER names the header
+# the proxy sets, e.g. HTTP_X_FORWARDED_PROTO (value "https"; "NAME,VALUE" for another value).
+# Only set it when the proxy always sets or overwrites that header.
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER", [])
+if len(_proxy_ssl_header) not in (0, 1, 2):
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER: expected a header name such as HTTP_X_FORWARDED_PROTO, "
+        f"optionally followed by ,VALUE; got {','.join(_proxy_ssl_header)!r}"
+    )
+SECURE_PROXY_SSL_HEADER = (
+    (_proxy_ssl_header[0], _proxy_ssl_header[1] if len(_proxy_ssl_header) == 2 else "https")
+    if _proxy_ssl_header
+    else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Load balancers probe /healthz over plain HTTP: it answers there instead of redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
