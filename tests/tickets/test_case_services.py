@@ -125,20 +125,26 @@ def test_idempotency_key_returns_the_first_case(customer):
 
 
 def test_a_request_that_loses_the_idempotency_race_returns_the_winners_case(customer, monkeypatch):
+    # The key is written with the case and looked up only when its INSERT is refused, so a
+    # request racing the winner and a later replay take the same path: everything the loser
+    # wrote is rolled back and the winner's case is the answer.
     winner = open_case(customer, idempotency_key="abc-1")
     real_look_up, look_ups = case_services._case_of_key, []
 
-    def misses_once(actor, key):
-        # As if the winner committed between our look-up and our insert of the key.
+    def counted(actor, key):
         look_ups.append(key)
-        return None if len(look_ups) == 1 else real_look_up(actor, key)
+        return real_look_up(actor, key)
 
-    monkeypatch.setattr(case_services, "_case_of_key", misses_once)
+    monkeypatch.setattr(case_services, "_case_of_key", counted)
     loser = open_case(customer, idempotency_key="abc-1")
     assert loser.pk == winner.pk
+    assert look_ups == ["abc-1"]
     assert Case.objects.count() == 1
     assert CaseEvent.objects.filter(kind="created").count() == 1
     assert SlaClock.objects.filter(case_id__gt=winner.pk).count() == 0
+    assert SlaTimer.objects.filter(case_id__gt=winner.pk).count() == 0
+    fresh = open_case(customer, idempotency_key="abc-2")
+    assert fresh.pk != winner.pk and look_ups == ["abc-1"]  # a new key is never looked up
 
 
 def test_agent_first_public_reply_meets_first_response(customer, agent):

@@ -20,7 +20,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from tierdesk.accounts.models import User
 
 from .choices import Channel
-from .models import Case, SelfEscalation
+from .models import Case, SelfEscalation, SlaClock
 from .schemas import (
     AgentStatusValue,
     AssignIn,
@@ -114,12 +114,12 @@ class _CaseRows:
         ]
 
 
-def _sla(case: Case, *, explain: bool = False) -> list[SlaOut]:
+def _sla(case: Case, *, explain: bool = False, **known: Any) -> list[SlaOut]:
     return [
         SlaOut.model_validate(
             {**asdict(state), "warnings": [{"fraction": f, "at": at} for f, at in state.warnings]}
         )
-        for state in reads.case_sla(case, now=timezone.now(), explain=explain)
+        for state in reads.case_sla(case, now=timezone.now(), explain=explain, **known)
     ]
 
 
@@ -170,38 +170,61 @@ def case_create(
         Header(
             None,
             alias="Idempotency-Key",
-            description="A repeated key returns the first case (200) and creates nothing.",
+            description=(
+                "A repeated key returns the first case (200) and creates nothing; 404 when "
+                "the caller may no longer see that case, as a read would answer."
+            ),
         ),
     ] = None,
 ) -> Status[CaseDetailOut]:
-    """Open a case (customers for themselves; agents log phone or e-mail cases for a customer)."""
+    """Open a case (customers for themselves; agents log phone or e-mail cases for a customer).
+
+    A repeated Idempotency-Key answers 200 with the first case, as a read of it would show it:
+    404 when the caller may no longer see it (an L1 agent after escalating it to L2).
+    """
     actor = reads.with_plans(_viewer(request))
-    replayed = reads.idempotent_case(actor, idempotency_key)
-    if replayed is not None:
-        return Status(200, _case_detail(replayed))
     if not selectors.is_agent(actor) and payload.channel != Channel.WEB:
         # Phone and e-mail cases are logged by agents; the assistant and the community open
         # theirs through their own services.
         raise ValidationError({"channel": _("Customers open cases on the web.")})
     requester = reads.requester_for(actor, payload.requester_id)
-    now = timezone.now()
     account_id = requester.account_id if requester is not None else actor.account_id
-    case = case_services.case_create(
+    cc = reads.cc_people(account_id, payload.cc)
+    opened = case_services.case_open(
         actor=actor,
         subject=payload.subject,
         description=payload.description,
         severity=payload.severity,
         channel=payload.channel,
         requester=requester,
-        cc=reads.cc_people(account_id, payload.cc),
+        cc=cc,
         idempotency_key=idempotency_key,
-        now=now,
     )
-    if case.created_at != now:
-        # A concurrent request with the same key won the race: its case is the answer.
-        return Status(200, _case_detail(case))
-    # The case opened here still holds its account, requester and region: no need to reload.
-    return Status(201, _case_detail(case, reload=False))
+    if not opened.created:
+        # A replay goes through the rule of a read: a case the caller may no longer see is 404.
+        return Status(200, _case_detail(selectors.access_case(actor, opened.case.pk), reload=False))
+    return Status(201, _opened_detail(opened.case, cc=cc, clocks=opened.clocks))
+
+
+def _opened_detail(case: Case, *, cc: list[User], clocks: list[SlaClock]) -> CaseDetailOut:
+    """The answer for a case just opened, from what was written: nothing is read back."""
+    fields = {name: getattr(case, name) for name in CaseOut.model_fields}
+    out = CaseDetailOut.model_validate(
+        {
+            **fields,
+            "description": case.description,
+            "region": case.region,
+            "cc": sorted((p for p in cc if p.pk != case.requester_id), key=lambda p: p.pk),
+            "tags": [],
+            "first_responded_at": None,
+            "solved_at": None,
+            "closed_at": None,
+            "merged_into_id": None,
+            "severity_changes": [],
+        }
+    )
+    out.sla = _sla(case, clocks=clocks, pauses=[])
+    return out
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, **ERRORS})

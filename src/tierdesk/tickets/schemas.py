@@ -102,17 +102,23 @@ class CaseDetailOut(CaseOut):
     severity_changes: list[SeverityChangeOut]
     sla: list[SlaOut] = Field(default_factory=list)
 
+    # A dict (a case just opened, built by the API from what it wrote) carries these already.
+
     @staticmethod
     def resolve_cc(obj: Any) -> list[Any]:
-        return list(obj.cc.order_by("pk"))
+        return obj["cc"] if isinstance(obj, dict) else list(obj.cc.order_by("pk"))
 
     @staticmethod
     def resolve_tags(obj: Any) -> list[str]:
-        return list(obj.tags.values_list("name", flat=True))
+        return (
+            obj["tags"] if isinstance(obj, dict) else list(obj.tags.values_list("name", flat=True))
+        )
 
     @staticmethod
     def resolve_severity_changes(obj: Any) -> list[Any]:
-        return list(obj.severity_changes.all())
+        return (
+            obj["severity_changes"] if isinstance(obj, dict) else list(obj.severity_changes.all())
+        )
 
 
 class CaseIn(Schema):

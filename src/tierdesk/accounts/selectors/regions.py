@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 import holidays
+from django.db.models import CharField, DateField, IntegerField, JSONField, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,16 +109,26 @@ def windows_from_text(pairs: Any, *, path: str = "windows") -> Windows:
 def _calendar_rows(
     region: SupportRegion,
 ) -> tuple[tuple[tuple[int, int, int], ...], tuple[tuple[date, str, str], ...]]:
-    """The region's windows and exceptions as plain tuples (two queries)."""
-    windows = tuple(
-        region.windows.order_by("weekday", "start_minute").values_list(
-            "weekday", "start_minute", "end_minute"
-        )
-    )
+    """The region's windows and exceptions as plain tuples, in one query (a UNION ALL).
+
+    Every request that computes a clock reads them to check the cached calendar, so they cost
+    one round trip, not two. A window row has a weekday; an exception row has a date.
+    """
+    none_int = Value(None, output_field=IntegerField())
+    window_rows = region.windows.annotate(
+        _date=Value(None, output_field=DateField()),
+        _kind=Value("", output_field=CharField()),
+        _windows=Value(None, output_field=JSONField()),
+    ).values_list("weekday", "start_minute", "end_minute", "_date", "_kind", "_windows")
+    exception_rows = region.exceptions.annotate(
+        _weekday=none_int, _start=none_int, _end=none_int
+    ).values_list("_weekday", "_start", "_end", "date", "kind", "windows")
+    rows = list(window_rows.order_by().union(exception_rows.order_by(), all=True))
+    windows = tuple(sorted((w, s, e) for w, s, e, day, _, _ in rows if day is None))
     exceptions = tuple(
-        (day, kind, _windows_json(windows))
-        for day, kind, windows in region.exceptions.order_by("date").values_list(
-            "date", "kind", "windows"
+        (day, kind, _windows_json(spans))
+        for _, _, _, day, kind, spans in sorted(
+            (row for row in rows if row[3] is not None), key=lambda row: row[3]
         )
     )
     return windows, exceptions

@@ -24,7 +24,7 @@ from tierdesk.sla.explain import explain_due
 from tierdesk.sla.policies import ClockKind
 
 from ..choices import Status, TargetKind
-from ..models import Case, IdempotencyKey, Message, SlaClock
+from ..models import Case, Message, SlaClock
 from ..services.clocks import case_calendar, case_pauses
 from .cases import CaseFilters, case_list, is_agent, visible_messages
 
@@ -46,14 +46,6 @@ def api_case_list(user: Any, filters: ApiCaseFilters) -> QuerySet[Case]:
     if filters.account_id is not None:
         cases = cases.filter(account_id=filters.account_id)
     return cases
-
-
-def idempotent_case(user: Any, key: str | None) -> Case | None:
-    """The case this user already opened with this Idempotency-Key, if any."""
-    if not key:
-        return None
-    found = IdempotencyKey.objects.filter(user=user, key=key).select_related("case").first()
-    return found.case if found is not None else None
 
 
 def with_plans(user: User) -> User:
@@ -80,7 +72,7 @@ def requester_for(actor: Any, requester_id: int | None) -> User | None:
         return None
     requester = (
         User.objects.filter(pk=requester_id, is_active=True, account__isnull=False)
-        .select_related("account__license_plan", "account__support_plan")
+        .select_related("account__license_plan", "account__support_plan", "account__region")
         .first()
     )
     if requester is None:
@@ -143,15 +135,25 @@ class SlaState:
     explanation: list[str] | None
 
 
-def case_sla(case: Case, *, now: datetime, explain: bool = False) -> list[SlaState]:
+def case_sla(
+    case: Case,
+    *,
+    now: datetime,
+    explain: bool = False,
+    clocks: Sequence[SlaClock] | None = None,
+    pauses: list[tuple[datetime, datetime | None]] | None = None,
+) -> list[SlaState]:
     """The case's clocks evaluated now, from its stored clock rows (the targets its timers use).
 
-    Durations count the clock's own time: business time on a business-hours clock.
+    Durations count the clock's own time: business time on a business-hours clock. `clocks`
+    and `pauses`, when the caller has them (a case it just opened), save reading them again.
     """
-    rows = list(SlaClock.objects.filter(case=case).order_by("target"))
+    rows = sorted(
+        SlaClock.objects.filter(case=case) if clocks is None else clocks, key=lambda c: c.target
+    )
     if not rows:
         return []
-    pauses = case_pauses(case)
+    pauses = case_pauses(case) if pauses is None else pauses
     if any(ClockKind(row.clock) is ClockKind.BUSINESS for row in rows):
         calendar = case_calendar(case)
     else:

@@ -8,6 +8,7 @@ writes the notifications, all in one commit.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from tierdesk.accounts.entitlements import queue_weight
 from tierdesk.accounts.models import Account, User
 
 from ..choices import Channel, Status
-from ..models import Case, CaseEvent, IdempotencyKey, Message, Pause, Tag
+from ..models import Case, CaseEvent, IdempotencyKey, Message, Pause, SlaClock, Tag
 from ..permissions import (
     may_open_case,
     may_open_case_for,
@@ -62,8 +63,18 @@ def _clean_cc(account: Account, cc: Iterable[User], requester: User) -> list[Use
     return people
 
 
-class _KeyTaken(Exception):
-    """A concurrent request with the same Idempotency-Key committed first."""
+@dataclass(frozen=True)
+class CaseOpened:
+    """What opening a case did: the case, whether this call created it, and its clock rows.
+
+    `created` is False when the Idempotency-Key was already used by this actor (a replay, or a
+    concurrent request that committed first): `case` is then the first case, read again, and
+    `clocks` is empty. The caller decides what a replay may show (the API: what a read shows).
+    """
+
+    case: Case
+    created: bool
+    clocks: list[SlaClock]
 
 
 def _case_of_key(actor: User, key: str) -> Case | None:
@@ -86,14 +97,42 @@ def case_create(
     """Open a case: by a customer for themselves, or by an agent for a customer (phone, e-mail).
 
     With an idempotency key, a repeated call by the same actor returns the first case and
-    creates nothing, also when the two calls race.
+    creates nothing, also when the two calls race. See `case_open`.
     """
-    if idempotency_key:
-        if len(idempotency_key) > 200:
-            raise ValidationError({"idempotency_key": _("At most 200 characters.")})
-        existing = _case_of_key(actor, idempotency_key)
-        if existing is not None:
-            return existing
+    return case_open(
+        actor=actor,
+        subject=subject,
+        description=description,
+        severity=severity,
+        channel=channel,
+        requester=requester,
+        cc=cc,
+        idempotency_key=idempotency_key,
+        now=now,
+    ).case
+
+
+def case_open(
+    *,
+    actor: User,
+    subject: str,
+    description: str,
+    severity: int,
+    channel: str = Channel.WEB,
+    requester: User | None = None,
+    cc: Iterable[User] = (),
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> CaseOpened:
+    """Open a case as `case_create` does, saying whether it was created and with its clocks.
+
+    The Idempotency-Key is looked up only when it is already taken: the case and the key are
+    written first, and the key's unique constraint refuses a second one. A replay then rolls
+    back what it wrote (the whole transaction of `_case_create`) and reads the first case, once;
+    a request that races another with the same key waits for it to commit and does the same.
+    """
+    if idempotency_key and len(idempotency_key) > 200:
+        raise ValidationError({"idempotency_key": _("At most 200 characters.")})
     try:
         return _case_create(
             actor=actor,
@@ -106,12 +145,12 @@ def case_create(
             idempotency_key=idempotency_key,
             now=now or timezone.now(),
         )
-    except _KeyTaken:
-        # Our case was rolled back with the savepoint of `_case_create`; theirs is the answer.
-        assert idempotency_key is not None
-        winner = _case_of_key(actor, idempotency_key)
-        assert winner is not None
-        return winner
+    except IntegrityError:
+        # Everything `_case_create` wrote was rolled back with its transaction (or savepoint).
+        first = _case_of_key(actor, idempotency_key) if idempotency_key else None
+        if first is None:
+            raise  # another constraint than the key's
+        return CaseOpened(case=first, created=False, clocks=[])
 
 
 @transaction.atomic
@@ -126,7 +165,7 @@ def _case_create(
     cc: Iterable[User],
     idempotency_key: str | None,
     now: datetime,
-) -> Case:
+) -> CaseOpened:
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
     if actor.account_id is not None:
@@ -147,7 +186,9 @@ def _case_create(
     severity = _clean_severity(severity)
     cc_people = _clean_cc(account, cc, requester)
 
-    case = Case.objects.create(
+    # Not saved yet: the clocks are computed first, so that the case's INSERT carries its
+    # queue order (`next_due_at`) and no UPDATE follows (see clocks_recompute).
+    case = Case(
         account=account,
         requester=requester,
         subject=subject,
@@ -159,15 +200,17 @@ def _case_create(
         created_at=now,
     )
     if Account.region.is_cached(account):
-        case.region = account.region  # the clocks read the region's calendar next
-    if cc_people:
-        case.cc.set(cc_people)
+        case.region = account.region  # the clocks read the region's calendar
+    clocks = clocks_recompute(case=case, now=now, new_case=True)
     if idempotency_key:
-        try:
-            with transaction.atomic():
-                IdempotencyKey.objects.create(user=actor, key=idempotency_key, case=case)
-        except IntegrityError:
-            raise _KeyTaken from None  # undoes this case; see case_create
+        # Without a savepoint: a taken key raises IntegrityError out of this transaction,
+        # which undoes the case; case_open then answers with the first case.
+        IdempotencyKey.objects.create(user=actor, key=idempotency_key, case=case)
+    if cc_people:
+        # A new case has no CC yet: one INSERT, not the read-then-write of `cc.set`.
+        Case.cc.through.objects.bulk_create(
+            Case.cc.through(case_id=case.pk, user_id=person.pk) for person in cc_people
+        )
     event_record(
         case=case,
         actor=actor,
@@ -175,9 +218,8 @@ def _case_create(
         kind="created",
         after={"severity": severity, "channel": channel, "subject": subject},
     )
-    clocks_recompute(case=case, now=now, new_case=True)
     notices.case_created(case=case)
-    return case
+    return CaseOpened(case=case, created=True, clocks=clocks)
 
 
 def _lock(case: Case) -> Case:

@@ -82,11 +82,12 @@ def case_clock_states(
     return states
 
 
-def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> None:
+def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> list[SlaClock]:
     """Bring the case's clock rows, timers and queue order up to date (caller's transaction).
 
-    `new_case` says the case was created in this transaction: it has no clocks, timers or
-    pauses yet, so nothing needs reading or deleting first.
+    `new_case` says the case is created in this transaction: it has no clocks, timers or
+    pauses yet, so nothing needs reading or deleting first. A new case not saved yet is inserted
+    here, with its queue order (`next_due_at`) in the same INSERT. Returns the case's clock rows.
     """
     targets = sla_targets(case.account, case.severity)
     states = case_clock_states(case, now=now, targets=targets, pauses=[] if new_case else None)
@@ -109,6 +110,7 @@ def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> No
             if fired_at is not None:
                 fired.add((target, event, fraction, due_at))
     running_case = Status.clock_runs(case.status)
+    rows: list[SlaClock] = []
     new_clocks: list[SlaClock] = []
     new_timers: list[SlaTimer] = []
     dues: list[datetime] = []
@@ -124,9 +126,13 @@ def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> No
         }
         clock = existing.get(target)
         if clock is None:
-            new_clocks.append(SlaClock(case=case, target=target, **values))
+            clock = SlaClock(case=case, target=target, **values)
+            new_clocks.append(clock)
         elif any(getattr(clock, field) != value for field, value in values.items()):
             SlaClock.objects.filter(pk=clock.pk).update(**values)
+            for field, value in values.items():
+                setattr(clock, field, value)
+        rows.append(clock)
         if not running_case or state.stopped_at is not None:
             continue
         dues.append(state.due)
@@ -146,9 +152,13 @@ def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> No
                     due_at=state.due,
                 )
             )
-    SlaClock.objects.bulk_create(new_clocks)
-    SlaTimer.objects.bulk_create(new_timers)
     next_due_at = min(dues) if dues else None
-    if new_case or next_due_at != case.next_due_at:
+    if case.pk is None:
+        case.next_due_at = next_due_at
+        case.save(force_insert=True)  # the clocks and timers below take its id
+    elif new_case or next_due_at != case.next_due_at:
         case.next_due_at = next_due_at
         Case.objects.filter(pk=case.pk).update(next_due_at=next_due_at)
+    SlaClock.objects.bulk_create(new_clocks)
+    SlaTimer.objects.bulk_create(new_timers)
+    return rows
