@@ -108,3 +108,24 @@ class EscalationReason(models.TextChoices):
     CRITICAL_FAILURE = "critical_failure", _("Critical failure")
     DELAYED_RESPONSES = "delayed_responses", _("Delayed responses")
     TIME_ZONE = "time_zone_difference", _("Time-zone difference")
+
+
+class EventKind(models.TextChoices):
+    """What one entry of a case's history records; the label is what the history shows."""
+
+    CREATED = "created", _("Case opened")
+    FIRST_RESPONSE = "first_response", _("First response")
+    STATUS = "status", _("Status")
+    SEVERITY = "severity", _("Severity")
+    ASSIGNEE = "assignee", _("Assignee")
+    TAGS = "tags", _("Tags")
+    CC = "cc", _("CC")
+    ATTACHMENT = "attachment", _("File added")
+    ESCALATED = "escalated", _("Escalated")
+    MERGED_IN = "merged_in", _("Duplicate merged in")
+    MERGED_INTO = "merged_into", _("Merged into")
+    SELF_ESCALATION_REQUESTED = "self_escalation_requested", _("Customer asked to escalate")
+    SELF_ESCALATION_DECIDED = "self_escalation_decided", _("Escalation request decided")
+    SLA_WARNING = "sla_warning", _("SLA warning")
+    SLA_BREACH = "sla_breach", _("SLA breach")
+    TARGETS = "targets", _("SLA targets changed")

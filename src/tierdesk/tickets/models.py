@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import (
     Channel,
     EscalationReason,
+    EventKind,
     Line,
     Severity,
     Status,
@@ -225,7 +226,7 @@ class CaseEvent(models.Model):
         help_text=_("Empty: the system."),
     )
     at = models.DateTimeField(_("when"), db_index=True)
-    kind = models.CharField(_("what"), max_length=40)
+    kind = models.CharField(_("what"), max_length=40, choices=EventKind.choices)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)

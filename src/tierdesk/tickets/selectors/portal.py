@@ -12,19 +12,20 @@ from django.utils.translation import gettext_lazy as _
 
 from tierdesk.accounts.models import User
 
+from ..choices import EventKind
 from ..models import Case, CaseEvent
 from .cases import CaseFilters, case_list
 
 # The history a customer sees: the case's public course, never agents' notes or internal moves
 # (assignment, tags, merges of other cases into this one).
 PUBLIC_EVENT_KINDS = (
-    "created",
-    "status",
-    "severity",
-    "escalated",
-    "first_response",
-    "self_escalation_requested",
-    "self_escalation_decided",
+    EventKind.CREATED,
+    EventKind.STATUS,
+    EventKind.SEVERITY,
+    EventKind.ESCALATED,
+    EventKind.FIRST_RESPONSE,
+    EventKind.SELF_ESCALATION_REQUESTED,
+    EventKind.SELF_ESCALATION_DECIDED,
 )
 
 # Self-service places every plan includes: (URL name, label). Only those that exist are linked.
@@ -67,7 +68,9 @@ def cc_candidates(viewer: Any) -> QuerySet[User]:
 
 def public_history(case: Case) -> QuerySet[CaseEvent]:
     """The events of a case that its customers may see (status, severity, escalation)."""
-    return case.events.filter(kind__in=PUBLIC_EVENT_KINDS).select_related("actor")
+    return (
+        case.events.filter(kind__in=PUBLIC_EVENT_KINDS).select_related("actor").order_by("at", "pk")
+    )
 
 
 def self_service_links() -> list[Link]:

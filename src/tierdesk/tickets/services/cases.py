@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from tierdesk.accounts.entitlements import queue_weight
 from tierdesk.accounts.models import Account, User
 
-from ..choices import Channel, Status
+from ..choices import Channel, EventKind, Status
 from ..models import Case, CaseEvent, IdempotencyKey, Message, Pause, SlaClock, Tag
 from ..permissions import (
     may_open_case,
@@ -457,17 +457,43 @@ def case_set_cc(
     return case
 
 
+def _lock_pair(first: Case, second: Case) -> tuple[Case, Case]:
+    """Lock two cases in one statement, lowest primary key first, and return them re-read.
+
+    Two merges of A into B and of B into A at the same moment would otherwise lock the rows in
+    opposite orders and deadlock on PostgreSQL. With one order for everyone, the second merge
+    waits for the first to commit, then re-reads the rows it validates.
+    """
+    rows = {
+        case.pk: case
+        for case in Case.objects.select_for_update(of=("self",))
+        .select_related("account__support_plan")
+        .filter(pk__in=(first.pk, second.pk))
+        .order_by("pk")
+    }
+    return rows[first.pk], rows[second.pk]
+
+
 @transaction.atomic
 def case_merge(*, actor: User, source: Case, target: Case, now: datetime | None = None) -> Case:
     """Merge a duplicate into another case of the same account: the duplicate closes."""
     now = now or timezone.now()
-    source, target = _lock(source), _lock(target)
-    if not (may_work(actor, source) and may_work(actor, target)):
-        raise PermissionDenied(_("You may not work these cases."))
     if source.pk == target.pk:
         raise ValidationError({"target": _("A case cannot be merged into itself.")})
+    source, target = _lock_pair(source, target)
+    # Validated after locking: a concurrent merge may have closed either case meanwhile.
+    if not (may_work(actor, source) and may_work(actor, target)):
+        raise PermissionDenied(_("You may not work these cases."))
     if source.account_id != target.account_id:
         raise ValidationError({"target": _("Only cases of the same account can be merged.")})
+    if source.merged_into_id is not None:
+        raise ValidationError(
+            {"target": _("Case #%(n)d was already merged into another case.") % {"n": source.pk}}
+        )
+    if target.merged_into_id is not None:
+        raise ValidationError(
+            {"target": _("Case #%(n)d was already merged into another case.") % {"n": target.pk}}
+        )
     if target.status == Status.CLOSED or source.status == Status.CLOSED:
         raise ValidationError({"target": _("Closed cases cannot be merged.")})
     people = {source.requester_id, *source.cc.values_list("pk", flat=True)} - {target.requester_id}
@@ -479,10 +505,10 @@ def case_merge(*, actor: User, source: Case, target: Case, now: datetime | None 
         is_public=False,
         created_at=now,
     )
-    event_record(case=target, actor=actor, at=now, kind="merged_in", after=source.pk)
+    event_record(case=target, actor=actor, at=now, kind=EventKind.MERGED_IN, after=source.pk)
     source.merged_into = target
     _set_status(source, Status.CLOSED, actor=actor, at=now, note=f"merged into #{target.pk}")
     source.save()
-    event_record(case=source, actor=actor, at=now, kind="merged_into", after=target.pk)
+    event_record(case=source, actor=actor, at=now, kind=EventKind.MERGED_INTO, after=target.pk)
     clocks_recompute(case=source, now=now)
     return target

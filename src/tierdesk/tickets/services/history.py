@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ..choices import EventKind
 from ..models import Case, CaseEvent
 
 
@@ -13,17 +14,21 @@ def event_new(
     case: Case,
     actor: Any,
     at: datetime,
-    kind: str,
+    kind: EventKind | str,
     before: object = None,
     after: object = None,
     note: str = "",
 ) -> CaseEvent:
-    """An unsaved history entry (actor None, or not signed in: the system); for bulk writes."""
+    """An unsaved history entry (actor None, or not signed in: the system); for bulk writes.
+
+    `kind` must be one of `EventKind`: a kind outside the vocabulary would show as a raw key in
+    the history, so it is refused here, where every entry is made.
+    """
     return CaseEvent(
         case=case,
         actor=actor if actor is not None and actor.is_authenticated else None,
         at=at,
-        kind=kind,
+        kind=EventKind(kind).value,
         before=before,
         after=after,
         note=note,
@@ -35,7 +40,7 @@ def event_record(
     case: Case,
     actor: Any,
     at: datetime,
-    kind: str,
+    kind: EventKind | str,
     before: object = None,
     after: object = None,
     note: str = "",

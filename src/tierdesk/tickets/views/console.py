@@ -9,7 +9,7 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +22,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -50,6 +49,7 @@ from ..permissions import may_assign_others, may_decide_self_escalation, may_wor
 from ..selectors import console as reads
 from ..selectors.cases import access_case, visible_cases
 from ..selectors.escalations import case_self_escalations
+from ..selectors.history_display import history_rows
 from ..services import cases as case_services
 from ..services import escalations as escalation_services
 
@@ -59,48 +59,6 @@ STATUS_MESSAGES = {
     Status.ON_HOLD: gettext_lazy("The case is on hold."),
     Status.SOLVED: gettext_lazy("The case is solved."),
 }
-
-EVENT_LABELS = {
-    "created": gettext_lazy("Opened"),
-    "first_response": gettext_lazy("First response"),
-    "status": gettext_lazy("Status"),
-    "severity": gettext_lazy("Severity"),
-    "assignee": gettext_lazy("Assignee"),
-    "tags": gettext_lazy("Tags"),
-    "cc": gettext_lazy("CC"),
-    "attachment": gettext_lazy("File added"),
-    "escalated": gettext_lazy("Escalated"),
-    "merged_in": gettext_lazy("Duplicate merged in"),
-    "merged_into": gettext_lazy("Merged into"),
-    "self_escalation_requested": gettext_lazy("Customer asked to escalate"),
-    "self_escalation_decided": gettext_lazy("Escalation request decided"),
-    "sla_warning": gettext_lazy("SLA warning"),
-    "sla_breach": gettext_lazy("SLA breach"),
-}
-
-
-def _shown(kind: str, value: object) -> str:
-    """A history value as text: labels for statuses and lines, instants in the viewer's zone."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
-    if kind == "status" and isinstance(value, str) and value in Status.values:
-        return str(Status(value).label)
-    if kind == "escalated" and isinstance(value, str) and value in Line.values:
-        return str(Line(value).label)
-    if kind == "severity" and isinstance(value, int):
-        return f"S{value}"
-    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
-        try:
-            instant = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        if timezone.is_aware(instant):
-            return date_format(timezone.localtime(instant), "D j M, H:i T")
-    return str(value)
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -230,15 +188,7 @@ def _render_case(
         "badges": clock_badges(case, reads.case_clocks(case), now=now),
         "thread": reads.case_thread(case),
         "files": reads.case_files(case),
-        "history_rows": [
-            {
-                "event": event,
-                "label": EVENT_LABELS.get(event.kind, event.kind),
-                "before": _shown(event.kind, event.before),
-                "after": _shown(event.kind, event.after),
-            }
-            for event in reads.case_history(case)
-        ],
+        "history_rows": history_rows(reads.case_history(case)),
         "escalation_options": reads.escalation_options(user, case),
         "self_escalations": case_self_escalations(case),
         "may_work": may_work(user, case),

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,10 +20,10 @@ from tierdesk.accounts.entitlements import may_self_escalate
 from tierdesk.accounts.forms import add_service_errors
 from tierdesk.accounts.models import User
 
-from ..choices import Line, Severity, Status
+from ..choices import Severity, Status
 from ..display import clock_badges
 from ..forms.portal import CaseFilterForm, CaseOpenForm, ReplyForm, SelfEscalationForm
-from ..models import Attachment, Case, CaseEvent, SelfEscalation
+from ..models import Attachment, Case, SelfEscalation
 from ..permissions import may_open_case, may_reply_as_customer
 from ..selectors.cases import (
     CaseFilters,
@@ -37,6 +34,7 @@ from ..selectors.cases import (
     visible_messages,
 )
 from ..selectors.escalations import case_self_escalations
+from ..selectors.history_display import history_rows
 from ..selectors.portal import (
     cc_candidates,
     portal_cases,
@@ -134,51 +132,6 @@ def portal_case_new(request: HttpRequest) -> HttpResponse:
     return redirect("case-detail", pk=case.pk)
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    """One line of the history a customer sees."""
-
-    at: datetime
-    actor: User | None
-    text: str
-
-
-def _label(choices: type[Status] | type[Line] | type[SelfEscalation.Decision], value: Any) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value)
-
-
-def _history_row(event: CaseEvent) -> HistoryRow:
-    before, after = event.before, event.after
-    if event.kind == "created":
-        text = _("Case opened")
-    elif event.kind == "status":
-        text = _("Status: %(before)s → %(after)s") % {
-            "before": _label(Status, before),
-            "after": _label(Status, after),
-        }
-    elif event.kind == "severity":
-        text = _("Severity: %(before)s → %(after)s") % {"before": before, "after": after}
-    elif event.kind == "escalated":
-        text = _("Escalated: %(before)s → %(after)s") % {
-            "before": _label(Line, before),
-            "after": _label(Line, after),
-        }
-    elif event.kind == "first_response":
-        text = _("First response from support")
-    elif event.kind == "self_escalation_requested":
-        text = _("Escalation requested")
-    elif event.kind == "self_escalation_decided":
-        text = _("Escalation request decided: %(decision)s") % {
-            "decision": _label(SelfEscalation.Decision, after)
-        }
-    else:
-        text = event.kind
-    return HistoryRow(at=event.at, actor=event.actor, text=text)
-
-
 def _detail_page(
     request: HttpRequest,
     case: Case,
@@ -207,7 +160,7 @@ def _detail_page(
         "badges": clock_badges(case, case.clocks.all(), now=now),
         "opening_files": by_message.get(None, []),
         "thread": thread,
-        "history": [_history_row(e) for e in public_history(case)],
+        "history": history_rows(public_history(case)),
         "escalations": requests,
         "may_reply": may_reply,
         "reply_form": reply_form or (ReplyForm() if may_reply else None),
