@@ -142,7 +142,7 @@ def test_vendor_staff_have_no_account(client):
 
 
 def test_users_are_paginated_and_scoped(client, django_assert_max_num_queries):
-    member = UserFactory()
+    member = AccountAdminFactory()
     for _ in range(60):
         UserFactory(account=member.account)
     stranger = UserFactory()
@@ -162,6 +162,23 @@ def test_users_are_paginated_and_scoped(client, django_assert_max_num_queries):
 def test_users_of_vendor_staff_is_404(client):
     response = client.get("/api/v1/account/users", headers=bearer(VendorUserFactory()))
     assert response.status_code == 404
+
+
+def test_members_cannot_list_their_colleagues_as_on_the_page(client):
+    member = UserFactory()
+    colleague = UserFactory(account=member.account)
+    response = client.get("/api/v1/account/users", headers=bearer(member))
+    assert response.status_code == 403
+    assert colleague.email not in response.content.decode()
+    client.force_login(member)
+    assert client.get("/account/users/").status_code == 403
+
+
+def test_vendor_staff_get_404_from_the_users_page_and_api_alike(client):
+    vendor = VendorUserFactory()
+    assert client.get("/api/v1/account/users", headers=bearer(vendor)).status_code == 404
+    client.force_login(vendor)
+    assert client.get("/account/users/").status_code == 404
 
 
 def test_invite(client, django_capture_on_commit_callbacks):

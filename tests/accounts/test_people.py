@@ -99,19 +99,23 @@ def test_bad_invitations_are_refused_and_change_nothing(
     assert mail.outbox == []
 
 
-def test_an_existing_users_address_cannot_be_invited():
+def test_a_user_of_the_own_account_cannot_be_invited_and_is_named():
     admin = AccountAdminFactory()
-    UserFactory(email="taken@example.com")
+    UserFactory(email="taken@example.com", account=admin.account)
     with pytest.raises(ValidationError) as caught:
         invite(admin, email="TAKEN@example.com")
-    assert "email" in caught.value.message_dict
+    assert caught.value.message_dict["email"] == [
+        "taken@example.com is already a user of this account."
+    ]
     assert not Invitation.objects.exists()
 
 
-@pytest.mark.parametrize("inviter", ["member", "vendor"])
-def test_only_account_admins_invite(inviter, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("inviter", "refusal"), [("member", PermissionDenied), ("vendor", Http404)]
+)
+def test_only_account_admins_invite(inviter, refusal, django_capture_on_commit_callbacks):
     user = UserFactory() if inviter == "member" else VendorUserFactory()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(refusal):
         invite(user, capture=django_capture_on_commit_callbacks)
     assert not Invitation.objects.exists()
     assert mail.outbox == []
@@ -323,12 +327,12 @@ def test_the_account_users_page_lists_only_the_account(client, django_assert_max
     assert stranger.email not in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["member", "vendor"])
-def test_the_account_users_page_is_for_account_admins(client, who):
+@pytest.mark.parametrize(("who", "status"), [("member", 403), ("vendor", 404)])
+def test_the_account_users_page_is_for_account_admins(client, who, status):
     user = UserFactory() if who == "member" else VendorUserFactory()
     client.force_login(user)
-    assert client.get("/account/users/").status_code == 403
-    assert client.post("/account/users/invite/", {"email": "x@example.com"}).status_code == 403
+    assert client.get("/account/users/").status_code == status
+    assert client.post("/account/users/invite/", {"email": "x@example.com"}).status_code == status
     assert not Invitation.objects.exists()
 
 

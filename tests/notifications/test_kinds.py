@@ -245,7 +245,32 @@ def test_case_links_use_site_url(settings):
     assert case_url(7) == "https://support.example.com/desk/cases/7"
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+INVITATION_KINDS = [Kind.INVITATION, Kind.INVITATION_EXISTING_USER]
+
+
+@pytest.mark.parametrize("kind", INVITATION_KINDS)
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_every_invitation_kind_renders_in_both_languages(kind, language):
+    user = UserFactory(language=language)
+    context = {
+        "invitation_id": 1,
+        "account_name": "Acme",
+        "inviter_name": "Ines",
+        "expires_at": DUE.isoformat(),
+        "accept_url": "http://x/invitations/abc/",
+    }
+    subject, body = notification_render(
+        template=kind, context=context, recipient=user, language=language
+    )
+    assert subject and "\n" not in subject and "Acme" in subject
+    assert "Ines" in body
+    assert ("http://x/invitations/abc/" in body) == (kind == Kind.INVITATION)
+    assert "{%" not in body and "{{" not in body
+    english = "invites you" if kind == Kind.INVITATION else "tried to invite"
+    assert (english in body) == (language == "en")
+
+
+@pytest.mark.parametrize("kind", [kind for kind in Kind if kind not in INVITATION_KINDS])
 @pytest.mark.parametrize("language", ["en", "it"])
 def test_every_kind_renders_in_both_languages(kind, language):
     user = UserFactory(language=language)

@@ -138,9 +138,9 @@ def account(request: HttpRequest) -> AccountOut:
 @router.get("/account/users", response={200: list[UserOut], **ERRORS})
 @paginate(PageNumberPagination, page_size=50, max_page_size=200)
 def account_users(request: HttpRequest) -> object:
-    """The users of the caller's account, active ones first (paginated)."""
+    """The users of the caller's account, active ones first (paginated; account admins)."""
     viewer = _viewer(request)
-    selectors.account_of(viewer)
+    selectors.access_administered_account(viewer)
     return selectors.account_users_list(viewer=viewer)
 
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
+from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
+from .services.passwords import password_reset_allow
 
 
 @cache
@@ -46,6 +50,22 @@ class SignInForm(AuthenticationForm):
     def clean_username(self) -> str:
         """Addresses are stored in lower case; so a capital letter typed still signs in."""
         return str(self.cleaned_data["username"]).strip().lower()
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending at most so many e-mails per address and per client IP.
+
+    The page answers the same either way (Django's "done" page), so a refused request tells
+    nothing, about the throttle or about the address.
+    """
+
+    def save(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Send the e-mail (if the address has a user) unless the throttle says no."""
+        request: HttpRequest | None = kwargs.get("request")
+        ip_address = get_client_ip_address(request) if request is not None else None
+        if not password_reset_allow(email=self.cleaned_data["email"], ip_address=ip_address):
+            return
+        super().save(**kwargs)
 
 
 class ProfileForm(forms.Form):

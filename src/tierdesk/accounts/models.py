@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import CUSTOMER_ROLES, VENDOR_ROLES, Role
@@ -432,3 +433,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PasswordResetRequest(models.Model):
+    """A password-reset request that was answered with an e-mail (if the address has a user).
+
+    Counted to throttle reset e-mails per address and per client IP address
+    (`services.passwords`). The address is kept as its SHA-256 only: anybody may type anything.
+    """
+
+    address_hash = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["address_hash", "created_at"], name="pwreset_by_address"),
+            models.Index(fields=["ip_address", "created_at"], name="pwreset_by_ip"),
+            models.Index(fields=["created_at"], name="pwreset_by_time"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.address_hash[:12]}… {self.ip_address or '-'} {self.created_at:%Y-%m-%d %H:%M}"
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,9 +32,9 @@ def _user(request: HttpRequest) -> User:
 
 
 def _require_account_admin(request: HttpRequest) -> User:
+    """The signed-in admin of a customer account; 404 for vendor staff, 403 for members."""
     user = _user(request)
-    if not selectors.is_account_admin(user):
-        raise PermissionDenied(_("Only an account admin may do this."))
+    selectors.access_administered_account(user)
     return user
 
 
@@ -123,7 +123,7 @@ def _users_page(request: HttpRequest, form: InviteForm) -> HttpResponse:
     viewer = _user(request)
     context = {
         "form": form,
-        "account": selectors.account_of(viewer),
+        "account": selectors.access_administered_account(viewer),
         "users": selectors.account_users_list(viewer=viewer),
         "invitations": selectors.invitations_pending_list(viewer=viewer),
     }

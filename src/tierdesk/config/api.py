@@ -13,8 +13,14 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -93,6 +99,19 @@ def _field_errors(error: ValidationError) -> list[dict[str, Any]]:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """A service's ValidationError: 422 in ninja's shape, with the field in `loc`."""
     return api.create_response(request, {"detail": _field_errors(exc)}, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_request_data_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 in the API's error shape, not an HTML page."""
+    return api.create_response(
+        request,
+        {
+            "detail": _("The request body is larger than %(max)d bytes.")
+            % {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        },
+        status=413,
+    )
 
 
 @api.exception_handler(PermissionDenied)

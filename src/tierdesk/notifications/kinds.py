@@ -14,6 +14,15 @@ class Kind(StrEnum):
     CASE_CREATED_TAM = "case_created_tam"
     SELF_ESCALATION_REQUESTED = "self_escalation_requested"
     SELF_ESCALATION_DECIDED = "self_escalation_decided"
+    CASE_CREATED = "case_created"
+    INVITATION = "invitation"
+    INVITATION_EXISTING_USER = "invitation_existing_user"
 
 
 KINDS = frozenset(kind.value for kind in Kind)
+
+# Kinds written for an address that has no user yet (`outbox_enqueue_address`).
+ADDRESS_KINDS = frozenset({Kind.INVITATION.value})
+
+# Kinds whose body holds a secret (a one-time link): the body is blanked once the e-mail is sent.
+SECRET_KINDS = frozenset({Kind.INVITATION.value})

@@ -137,18 +137,19 @@ def _with_tam(users: list[User], account_id: int) -> list[User]:
     return list(unique.values())
 
 
-def breach_recipients(*, case: CaseLike) -> list[User]:
-    """Who hears of a breach: the assignee, the region's supervisors and a Premier+ TAM."""
+def sla_alert_recipients(*, case: CaseLike, breach: bool) -> list[User]:
+    """Who hears that a target of the case is near (a warning) or missed (a breach).
+
+    The one rule for both:
+    - the case's assignee, when it has an active one;
+    - the active supervisors of the case's region on a breach, and on a warning when the case
+      has no active assignee: an unclaimed case near its target has nobody else to act on it
+      (supervisors are per region, not per line: they see every line's queue);
+    - the account's technical account manager on Premier+.
+    """
     users: list[User] = []
     if case.assignee_id is not None:
         users.extend(_active_user(case.assignee_id))
-    users.extend(region_supervisors(region_id=case.region_id))
-    return _with_tam(users, case.account_id)
-
-
-def warning_recipients(*, case: CaseLike) -> list[User]:
-    """Who hears of a coming breach: the assignee and a Premier+ TAM."""
-    users: list[User] = []
-    if case.assignee_id is not None:
-        users.extend(_active_user(case.assignee_id))
+    if breach or not users:
+        users.extend(region_supervisors(region_id=case.region_id))
     return _with_tam(users, case.account_id)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Account, ApiToken, Invitation, User
 from ..roles import Role
@@ -34,6 +36,21 @@ def account_of(viewer: User) -> Account:
     return Account.objects.select_related("license_plan", "support_plan", "region").get(
         pk=viewer.account_id
     )
+
+
+def access_administered_account(viewer: User) -> Account:
+    """The account the viewer administers: its users' addresses, invitations, PIN and removals.
+
+    The one rule for the users page, the users API and the admin-only writes:
+    - vendor staff have no customer account: Http404, as for the account page;
+    - a member (or a deactivated admin) of the account: PermissionDenied (403): they know their
+      account exists, so there is nothing to hide, but their colleagues' addresses are not theirs
+      to list.
+    """
+    account = account_of(viewer)
+    if not is_account_admin(viewer):
+        raise PermissionDenied(_("Only an account admin may do this."))
+    return account
 
 
 def account_users_list(*, viewer: User, account: Account | None = None) -> QuerySet[User]:
@@ -83,6 +100,16 @@ def pending_invitations(token: str) -> QuerySet[Invitation]:
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),
     ).select_related("account")
+
+
+def invitation_is_pending(invitation_id: int) -> bool:
+    """Whether the invitation can still be accepted (not accepted, revoked or expired)."""
+    return Invitation.objects.filter(
+        pk=invitation_id,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists()
 
 
 def invitation_for_token(token: str) -> Invitation | None:

@@ -5,22 +5,24 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from tierdesk.notifications.services import notify_invitation, notify_invitation_existing_user
 
 from ..models import Account, Invitation, User
 from ..roles import Role
 from ..selectors.people import (
     access_account_user,
+    access_administered_account,
     invitation_hash,
-    is_account_admin,
     pending_invitations,
 )
 from .accounts import account_support_pin_reset
@@ -31,10 +33,8 @@ NAME_MAX_LENGTH = 150
 
 
 def _require_account_admin(user: User) -> int:
-    """The id of the account the user administers, or PermissionDenied."""
-    if not is_account_admin(user) or user.account_id is None:
-        raise PermissionDenied(_("Only an account admin may do this."))
-    return user.account_id
+    """The id of the account the user administers; Http404 for vendor staff, else 403."""
+    return access_administered_account(user).pk
 
 
 def _clean_name(field: str, value: str, *, required: bool) -> str:
@@ -48,10 +48,16 @@ def _clean_name(field: str, value: str, *, required: bool) -> str:
 
 @transaction.atomic
 def user_invite(*, inviter: User, email: str, role: str, base_url: str) -> Invitation:
-    """Invite someone to the inviter's account; the e-mail with the link goes out on commit.
+    """Invite someone to the inviter's account; the e-mail goes through the outbox.
 
     Inviting an address again replaces its pending invitation (the old link stops working).
     `base_url` is the site's address (scheme and host) that the accept link starts with.
+
+    An address that already has a user in another account (or on the vendor's side) is answered
+    exactly as a fresh one, so no account learns who has a user elsewhere: the invitation is
+    written and listed as pending, and the address's owner gets a note that an account tried to
+    invite them instead of a link (one address is one user, so the link could never be used).
+    Only a user of the inviter's own account is refused, by name: the inviter sees them anyway.
     """
     account_id = _require_account_admin(inviter)
     email = email.strip().lower()
@@ -61,8 +67,11 @@ def user_invite(*, inviter: User, email: str, role: str, base_url: str) -> Invit
         raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     if role not in INVITABLE_ROLES:
         raise ValidationError({"role": _("Choose member or account admin.")})
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("A user with this e-mail address already exists.")})
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.account_id == account_id:
+        raise ValidationError(
+            {"email": _("%(email)s is already a user of this account.") % {"email": email}}
+        )
     now = timezone.now()
     Invitation.objects.filter(
         account_id=account_id, email=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -76,17 +85,27 @@ def user_invite(*, inviter: User, email: str, role: str, base_url: str) -> Invit
         invited_by=inviter,
         expires_at=now + INVITATION_LIFETIME,
     )
-    from ..tasks import send_invitation_email
-
-    # The raw token only travels in the task's arguments and the e-mail; the row keeps its hash.
-    transaction.on_commit(
-        partial(
-            send_invitation_email.enqueue,
+    account_name = Account.objects.values_list("name", flat=True).get(pk=account_id)
+    inviter_name = inviter.get_full_name() or inviter.email
+    if existing is not None:
+        notify_invitation_existing_user(
             invitation_id=invitation.pk,
-            token=token,
-            base_url=base_url,
-            language=inviter.language or settings.LANGUAGE_CODE,
+            user=existing,
+            account_name=account_name,
+            inviter_name=inviter_name,
         )
+        return invitation
+    # The raw token is rendered into the outbox row's body (blanked once sent) and is passed to
+    # no task: the worker gets the row's id. The invitation keeps only the token's hash.
+    notify_invitation(
+        invitation_id=invitation.pk,
+        to_email=email,
+        account_name=account_name,
+        inviter_name=inviter_name,
+        expires_at=invitation.expires_at,
+        accept_url=base_url.rstrip("/") + reverse("invitation-accept", kwargs={"token": token}),
+        language=inviter.language or settings.LANGUAGE_CODE,
+        time_zone=inviter.time_zone,
     )
     return invitation
 

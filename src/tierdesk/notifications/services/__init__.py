@@ -1,8 +1,10 @@
 """Every write of the notifications app: the outbox, and the notification kinds."""
 
+from .invitations import notify_invitation, notify_invitation_existing_user
 from .notify import (
     case_url,
     notify_assigned,
+    notify_case_created,
     notify_public_reply,
     notify_self_escalation_decided,
     notify_self_escalation_requested,
@@ -22,6 +24,7 @@ from .outbox import (
     outbox_claim,
     outbox_deliver,
     outbox_enqueue,
+    outbox_enqueue_address,
     outbox_fail_abandoned,
     outbox_retry,
     outbox_send_due,
@@ -36,6 +39,9 @@ __all__ = [
     "max_attempts",
     "notification_render",
     "notify_assigned",
+    "notify_case_created",
+    "notify_invitation",
+    "notify_invitation_existing_user",
     "notify_public_reply",
     "notify_self_escalation_decided",
     "notify_self_escalation_requested",
@@ -48,6 +54,7 @@ __all__ = [
     "outbox_claim",
     "outbox_deliver",
     "outbox_enqueue",
+    "outbox_enqueue_address",
     "outbox_fail_abandoned",
     "outbox_retry",
     "outbox_send_due",

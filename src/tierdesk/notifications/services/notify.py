@@ -144,7 +144,7 @@ def notify_sla_breach(
     return _enqueue_all(
         key_prefix=f"case:{case.id}:breach:{timer_id}",
         kind=Kind.SLA_BREACH,
-        recipients=selectors.breach_recipients(case=case),
+        recipients=selectors.sla_alert_recipients(case=case, breach=True),
         context=_timer_context(case, timer_id=timer_id, target=target, due_at=due_at),
     )
 
@@ -152,12 +152,35 @@ def notify_sla_breach(
 def notify_sla_warning(
     *, case: CaseLike, timer_id: int, target: str, due_at: datetime
 ) -> list[OutboxMessage]:
-    """Warn the assignee and (Premier+) the TAM that a target is near."""
+    """Warn the assignee (if none, the region's supervisors) and the TAM of a near target."""
     return _enqueue_all(
         key_prefix=f"case:{case.id}:warning:{timer_id}",
         kind=Kind.SLA_WARNING,
-        recipients=selectors.warning_recipients(case=case),
+        recipients=selectors.sla_alert_recipients(case=case, breach=False),
         context=_timer_context(case, timer_id=timer_id, target=target, due_at=due_at),
+    )
+
+
+def notify_case_created(
+    *, case: CaseLike, recipients: Iterable[User], first_response_due_at: datetime | None
+) -> list[OutboxMessage]:
+    """Acknowledge a new case to the requester and CCs (the caller's `recipients`).
+
+    With the case number, severity, link and, when the plan has one, the first-response due
+    instant (shown in each recipient's time zone).
+    """
+    if first_response_due_at is not None and timezone.is_naive(first_response_due_at):
+        raise ValueError("first_response_due_at must be timezone-aware.")
+    return _enqueue_all(
+        key_prefix=f"case:{case.id}:created",
+        kind=Kind.CASE_CREATED,
+        recipients=_unique(recipients),
+        context={
+            **_case_context(case),
+            "first_response_due_at": (
+                first_response_due_at.isoformat() if first_response_due_at else ""
+            ),
+        },
     )
 
 

@@ -32,15 +32,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from tierdesk.accounts.models import User
+from tierdesk.accounts.selectors.people import invitation_is_pending
 
 from .. import selectors
-from ..kinds import KINDS
+from ..kinds import ADDRESS_KINDS, KINDS, SECRET_KINDS, Kind
 from ..models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
 KEY_MAX_LENGTH = OutboxMessage._meta.get_field("key").max_length or 200
 SUBJECT_MAX_LENGTH = 255
+# What a sent row of a SECRET_KINDS kind keeps instead of its body (which held a one-time link).
+BODY_REMOVED_ONCE_SENT = "[Removed once sent: the body held a one-time link.]\n"
 
 
 def lease() -> timedelta:
@@ -88,13 +91,21 @@ def _plain(context: Mapping[str, object]) -> dict[str, object]:
 
 
 def notification_render(
-    *, template: str, context: Mapping[str, object], recipient: User, language: str
+    *,
+    template: str,
+    context: Mapping[str, object],
+    recipient: User | None,
+    language: str,
+    time_zone: str = "UTC",
 ) -> tuple[str, str]:
-    """The subject and plain-text body of a notification for `recipient`, in `language`."""
+    """The subject and plain-text body of a notification for `recipient`, in `language`.
+
+    Without a recipient (an address that has no user yet), times are shown in `time_zone`.
+    """
     render_context = {
         **context,
-        "recipient_name": recipient.get_full_name() or recipient.email,
-        "recipient_time_zone": recipient.time_zone,
+        "recipient_name": (recipient.get_full_name() or recipient.email) if recipient else "",
+        "recipient_time_zone": recipient.time_zone if recipient else time_zone,
     }
     with translation.override(language):
         raw_subject = render_to_string(f"notifications/{template}.subject.txt", render_context)
@@ -175,6 +186,56 @@ def outbox_enqueue(
     return message
 
 
+def outbox_enqueue_address(
+    *,
+    key: str,
+    to_email: str,
+    language: str,
+    time_zone: str,
+    template: str,
+    context: Mapping[str, object],
+    render_only: Mapping[str, object] | None = None,
+) -> OutboxMessage:
+    """Write one e-mail to an address that has no user yet (an invitation), like `outbox_enqueue`.
+
+    `render_only` values are used to render the body and are kept nowhere else: not in the row's
+    `context`, not in any task argument (the task only ever gets the row's id). A secret passed
+    this way (an invitation's one-time link) lives in the database row's body until the e-mail is
+    sent, then the body is blanked (`SECRET_KINDS`).
+    """
+    if template not in ADDRESS_KINDS:
+        raise ValueError(f"{template!r} is not a kind sent to a bare address.")
+    if not key or len(key) > KEY_MAX_LENGTH:
+        raise ValueError(f"An outbox key is 1 to {KEY_MAX_LENGTH} characters, got {len(key)}.")
+    if not to_email:
+        raise ValueError("An address is required.")
+    plain = _plain(context)
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = language if language in codes else settings.LANGUAGE_CODE
+    subject, body = notification_render(
+        template=template,
+        context={**plain, **(render_only or {})},
+        recipient=None,
+        language=language,
+        time_zone=time_zone,
+    )
+    message = OutboxMessage(
+        key=key,
+        recipient=None,
+        to_email=to_email,
+        language=language,
+        template=template,
+        context=plain,
+        subject=subject,
+        body_text=body,
+    )
+    batch = _batch.get()
+    if batch is not None:
+        return batch.setdefault(key, message)
+    _write([message])
+    return message
+
+
 # Inside `outbox_batch()`, rows are collected by key and written in one statement at the end.
 _batch: ContextVar[dict[str, OutboxMessage] | None] = ContextVar("outbox_batch", default=None)
 
@@ -233,7 +294,21 @@ def outbox_claim(*, message_id: int, now: datetime | None = None) -> str | None:
     return token if claimed else None
 
 
+def _address_row_reason(message: OutboxMessage) -> str:
+    """Why a row written for a bare address should no longer go out ("" if it should)."""
+    context = message.context if isinstance(message.context, dict) else {}
+    if message.template == Kind.INVITATION:
+        invitation_id = context.get("invitation_id")
+        if not isinstance(invitation_id, int) or not invitation_is_pending(invitation_id):
+            return "The invitation was accepted, replaced, revoked or has expired."
+        if User.objects.filter(email__iexact=message.to_email).exists():
+            return "The address has a user now."
+    return ""
+
+
 def _undeliverable_reason(message: OutboxMessage) -> str:
+    if message.template in ADDRESS_KINDS:
+        return _address_row_reason(message)
     recipient = message.recipient
     if recipient is None:
         return "The recipient no longer exists."
@@ -291,8 +366,7 @@ def outbox_deliver(*, message_id: int) -> DeliveryOutcome:
     if reason:
         _finish(message_id, token, status=OutboxStatus.CANCELLED, last_error=reason)
         return DeliveryOutcome.CANCELLED
-    assert message.recipient is not None
-    if message.recipient.email != message.to_email:
+    if message.recipient is not None and message.recipient.email != message.to_email:
         # The person changed address since: the old one may no longer be theirs.
         message.to_email = message.recipient.email
         OutboxMessage.objects.filter(pk=message_id, claim_token=token).update(
@@ -315,7 +389,10 @@ def outbox_deliver(*, message_id: int) -> DeliveryOutcome:
             next_attempt_at=timezone.now() + backoff(message.attempts),
         )
         return DeliveryOutcome.RETRY
-    _finish(message_id, token, status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    done: dict[str, object] = {"status": OutboxStatus.SENT, "sent_at": timezone.now()}
+    if message.template in SECRET_KINDS:
+        done["body_text"] = BODY_REMOVED_ONCE_SENT
+    _finish(message_id, token, last_error="", **done)
     return DeliveryOutcome.SENT
 
 
