@@ -21,6 +21,7 @@ DECLARED = {
     "OUTBOX_LEASE_SECONDS": ("600", 600),
     "OUTBOX_SEND_TIMEOUT_SECONDS": ("30", 30),
     "NOTIFICATIONS_CASE_PATH": ("/desk/{case_id}", "/desk/{case_id}"),
+    "SITE_URL": ("http://127.0.0.1:9000", "http://127.0.0.1:9000"),
     "PASSWORD_RESET_MAX_PER_ADDRESS": ("7", 7),
     "PASSWORD_RESET_MAX_PER_IP": ("9", 9),
     "PASSWORD_RESET_WINDOW_SECONDS": ("60", 60),
@@ -56,9 +57,11 @@ def test_every_setting_is_declared_with_its_default(tmp_path):
     assert values["OUTBOX_LEASE_SECONDS"] == 300
     assert values["OUTBOX_SEND_TIMEOUT_SECONDS"] == 60
     assert values["NOTIFICATIONS_CASE_PATH"] == "/cases/{case_id}/"
+    assert values["SITE_URL"] == "http://127.0.0.1:8000"
 
 
 def test_the_environment_sets_them(tmp_path):
+    """`tierdesk serve` exports SITE_URL=http://<host>:<port> to its children: links follow it."""
     values = _settings_in_a_fresh_process(
         tmp_path, {name: raw for name, (raw, _value) in DECLARED.items()}
     )

@@ -12,9 +12,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tierdesk <support@tierdesk.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Absolute base of the links in e-mails (no trailing slash needed). `tierdesk serve` exports
-# http://<host>:<port> it bound when the variable is unset (tierdesk.notifications.links), so the
-# default below only applies to processes started some other way.
+# Absolute base of the links in e-mails (no trailing slash needed). When it is unset,
+# `tierdesk serve` exports http://<host>:<port> it bound to its web and task processes
+# (web/management/commands/serve.py), so the default below only applies to processes started
+# some other way (runserver, a bare run_huey).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # The path of a case's page, appended to SITE_URL in e-mails.
 NOTIFICATIONS_CASE_PATH = env_str("NOTIFICATIONS_CASE_PATH", "/cases/{case_id}/")
