@@ -4,10 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The production run: schemathesis's examples per operation, and extra flags for tests/production/run.py
+# (--schemathesis-advisory reports schemathesis's findings without failing).
+PRODUCTION_MAX_EXAMPLES ?= 30
+PRODUCTION_FLAGS ?= --schemathesis-advisory
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench clean
+.PHONY: run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +49,13 @@ pytest-postgres: install-dev
 		echo "== PostgreSQL does not answer at $(TEST_DATABASE_URL): skipping the PostgreSQL run"; \
 	fi
 
-## test: ruff, mypy, then the whole suite on SQLite and (when it answers) PostgreSQL
-test: lint pytest pytest-postgres
+## test-production: `tierdesk serve --workers 2 --task-workers 2` on PostgreSQL and Redis, the HTTP
+## workflow tests and schemathesis against it (skipped, saying so, when either service is missing)
+test-production: install-dev
+	$(BIN)/python tests/production/run.py --max-examples $(PRODUCTION_MAX_EXAMPLES) $(PRODUCTION_FLAGS)
+
+## test: ruff, mypy, the whole suite on SQLite and (when it answers) PostgreSQL, then the production run
+test: lint pytest pytest-postgres test-production
 
 bench: install-dev
 	$(BIN)/pip install --quiet -e ".[bench]"

@@ -31,7 +31,8 @@ def production_env(data_dir: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
+        if key
+        not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "SITE_URL"}
     }
     env.update(
         TIERDESK_DATA_DIR=str(data_dir),
@@ -175,6 +176,10 @@ def test_serve_runs_gunicorn_restarts_a_killed_task_worker_and_health_says_so(se
     assert status == 200
     assert headers["Server"] == "gunicorn"
     assert css
+
+    # Without SITE_URL, links in e-mails point where this server answers: its children know it.
+    environ = Path(f"/proc/{victim}/environ").read_bytes().split(b"\0")
+    assert f"SITE_URL={served.base_url}".encode() in environ
 
     os.kill(victim, signal.SIGKILL)
 

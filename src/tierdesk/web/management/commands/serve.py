@@ -126,12 +126,19 @@ class Command(BaseCommand):
         listener = self.listen(host, port)
         bound_port = listener.getsockname()[1]
         self.supervisor_prefix = supervised_name_prefix(os.getpid())
+        self.child_env = dict(os.environ)
         self.stopping = False
         self.stop_signal = 0
         previous = {
             signum: signal.signal(signum, self.on_signal)
             for signum in (signal.SIGINT, signal.SIGTERM)
         }
+        shown = f"[{host}]" if ":" in host else host
+        if not os.environ.get("SITE_URL"):
+            # Links in e-mails point where this server answers (an operator sets SITE_URL to the
+            # public address in production). A wildcard address is reached by the machine's name.
+            reach = socket.gethostname() if host in {"0.0.0.0", "::", ""} else shown  # noqa: S104
+            self.child_env["SITE_URL"] = f"http://{reach}:{bound_port}"
         tierdesk = [sys.executable, "-m", "tierdesk"]
         web = self.spawn(
             [
@@ -161,7 +168,6 @@ class Command(BaseCommand):
         ]
         for task in tasks:
             self.start_task_worker(task)
-        shown = f"[{host}]" if ":" in host else host
         self.stdout.write(
             _(
                 "tierdesk is serving on http://%(host)s:%(port)d/ with %(workers)d web processes "
@@ -216,6 +222,7 @@ class Command(BaseCommand):
     def spawn(self, command: list[str], pass_fds: tuple[int, ...] = ()) -> subprocess.Popen[bytes]:
         return subprocess.Popen(  # noqa: S603 - our own interpreter and module
             command,
+            env=self.child_env,
             pass_fds=pass_fds,
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
