@@ -75,6 +75,20 @@ def test_the_api_answers_an_address_of_another_account_as_a_fresh_one(
     assert "not been told" not in note.body  # Italian, not English
 
 
+def test_the_owner_of_the_address_gets_one_note_a_day_from_one_account(
+    django_capture_on_commit_callbacks,
+):
+    admin = AccountAdminFactory()
+    other_admin = AccountAdminFactory()
+    UserFactory(email="taken@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            user_invite(inviter=admin, email="taken@example.com", role="member", base_url="x")
+        user_invite(inviter=other_admin, email="taken@example.com", role="member", base_url="x")
+    assert len(mail.outbox) == 2
+    assert Invitation.objects.filter(revoked_at__isnull=True).count() == 2
+
+
 def test_the_page_answers_an_address_of_another_account_as_a_fresh_one(
     client, django_capture_on_commit_callbacks
 ):

@@ -90,6 +90,7 @@ def user_invite(*, inviter: User, email: str, role: str, base_url: str) -> Invit
     if existing is not None:
         notify_invitation_existing_user(
             invitation_id=invitation.pk,
+            account_id=account_id,
             user=existing,
             account_name=account_name,
             inviter_name=inviter_name,

@@ -50,15 +50,17 @@ def notify_invitation(
 
 
 def notify_invitation_existing_user(
-    *, invitation_id: int, user: User, account_name: str, inviter_name: str
+    *, invitation_id: int, account_id: int, user: User, account_name: str, inviter_name: str
 ) -> OutboxMessage | None:
     """Tell someone who already has a user that an account tried to invite their address.
 
     The inviter is told what any invitation tells them; only the address's owner learns that it
-    could not be used, so no account learns whether a user exists elsewhere.
+    could not be used, so no account learns whether a user exists elsewhere. One note per
+    account and day (UTC) at most: inviting the address again and again fills nobody's mailbox.
     """
+    day = timezone.now().date().isoformat()
     return outbox_enqueue(
-        key=f"invitation:{invitation_id}:existing:user:{user.pk}",
+        key=f"invitation:account:{account_id}:existing:user:{user.pk}:{day}",
         recipient=user,
         template=Kind.INVITATION_EXISTING_USER,
         context={
