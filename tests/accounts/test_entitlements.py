@@ -17,8 +17,9 @@ from tierdesk.accounts.entitlements import (
     sla_targets,
     user_may,
 )
-from tierdesk.accounts.models import ClockKind, LicensePlan, SupportPlan
+from tierdesk.accounts.models import LicensePlan, SlaTarget, SupportPlan
 from tierdesk.accounts.roles import Role
+from tierdesk.sla.policies import DEFAULT_POLICIES, ClockKind, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,8 @@ LICENSE_WEIGHT = {
 BOOST = {"access": 0, "premier": 2, "premier_plus": 3}
 
 H = 60
-BUSINESS = ClockKind.BUSINESS_HOURS
-AROUND = ClockKind.AROUND_THE_CLOCK
+BUSINESS = ClockKind.BUSINESS
+AROUND = ClockKind.TWENTY_FOUR_SEVEN
 # product.md, "Default targets": (support plan, severity) -> (first response, resolution, clock)
 TARGETS = {
     **{
@@ -132,7 +133,6 @@ def test_sla_targets_per_support_plan_and_severity(plan, support, severity):
     targets = sla_targets(account, severity)
     assert targets is not None
     first, resolution, clock = TARGETS[(support, severity)]
-    assert targets.severity == severity
     assert targets.first_response_minutes == first
     assert targets.resolution_minutes == resolution
     assert targets.clock == clock
@@ -248,3 +248,22 @@ def test_no_self_escalation_for_visitors_or_staff():
     later = OPENED + timedelta(days=3)
     assert may_self_escalate(AnonymousUser(), opened_at=OPENED, now=later) is False
     assert may_self_escalate(VendorUserFactory(), opened_at=OPENED, now=later) is False
+
+
+def test_the_seeded_targets_are_the_pure_default_table():
+    """One source: migration 0002 seeds the SlaTarget rows from tierdesk.sla.policies."""
+    seeded = {
+        (plan, severity): Target(first, resolution, ClockKind(clock))
+        for plan, severity, first, resolution, clock in SlaTarget.objects.values_list(
+            "support_plan__code",
+            "severity",
+            "first_response_minutes",
+            "resolution_minutes",
+            "clock",
+        )
+    }
+    assert seeded == dict(DEFAULT_POLICIES)
+    assert {
+        (plan, sev): (t.first_response_minutes, t.resolution_minutes, t.clock)
+        for (plan, sev), t in DEFAULT_POLICIES.items()
+    } == TARGETS

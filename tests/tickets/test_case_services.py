@@ -18,7 +18,7 @@ from tierdesk.tickets.services.cases import (
     case_set_status,
     case_set_tags,
 )
-from tierdesk.tickets.services.clocks import case_clock_states
+from tierdesk.tickets.selectors.clocks import case_clock_states
 
 from .conftest import MONDAY_10, rome
 

@@ -7,11 +7,12 @@ account get, which SLA targets apply, may a case be self-escalated.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from .models import Account, ClockKind, LicensePlan, SlaTarget
+from tierdesk.sla.policies import ClockKind, Target
+
+from .models import Account, LicensePlan, SlaTarget
 from .roles import Role
 
 
@@ -78,33 +79,28 @@ def queue_weight(account: Account) -> int:
     return base + account.support_plan.priority_boost
 
 
-@dataclass(frozen=True)
-class Targets:
-    """The SLA targets that apply to one case: minutes, or None where there is no target."""
+def sla_target_table(account: Account) -> dict[int, Target]:
+    """The SLA targets in force for the account's new cases, by severity (one query).
 
-    severity: int
-    first_response_minutes: int | None
-    resolution_minutes: int | None
-    clock: ClockKind
+    Empty when none apply (a free license). A case stores this table when it opens: it is the
+    contract of that case (docs/plans.md), whatever an admin changes later.
+    """
+    if not account.license_plan.is_paid:
+        return {}
+    rows = SlaTarget.objects.filter(support_plan_id=account.support_plan_id).values_list(
+        "severity", "first_response_minutes", "resolution_minutes", "clock"
+    )
+    return {
+        severity: Target(first, resolution, ClockKind(clock))
+        for severity, first, resolution, clock in rows
+    }
 
 
-def sla_targets(account: Account, severity: int) -> Targets | None:
-    """The targets for a case of this severity on this account, or None when none apply."""
+def sla_targets(account: Account, severity: int) -> Target | None:
+    """The targets a new case of this severity on this account would get, or None."""
     if not 1 <= severity <= 4:
         raise ValueError(f"severity must be 1 to 4, got {severity}")
-    if not account.license_plan.is_paid:
-        return None
-    row = SlaTarget.objects.filter(
-        support_plan_id=account.support_plan_id, severity=severity
-    ).first()
-    if row is None:
-        return None
-    return Targets(
-        severity=severity,
-        first_response_minutes=row.first_response_minutes,
-        resolution_minutes=row.resolution_minutes,
-        clock=ClockKind(row.clock),
-    )
+    return sla_target_table(account).get(severity)
 
 
 def may_self_escalate(user: Any, *, opened_at: datetime, now: datetime) -> bool:

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tierdesk.sla.policies import ClockKind
+
 from .roles import CUSTOMER_ROLES, VENDOR_ROLES, Role
 
 MINUTES_PER_DAY = 24 * 60
@@ -84,13 +86,21 @@ class SupportPlan(models.Model):
         return self.name
 
 
-class ClockKind(models.TextChoices):
-    AROUND_THE_CLOCK = "24x7", _("24x7")
-    BUSINESS_HOURS = "business", _("regional business hours")
+# The values are those of the one `ClockKind` (tierdesk.sla.policies); the labels are the words
+# the admin shows.
+CLOCK_CHOICES = [
+    (ClockKind.TWENTY_FOUR_SEVEN.value, _("24x7")),
+    (ClockKind.BUSINESS.value, _("regional business hours")),
+]
 
 
 class SlaTarget(models.Model):
-    """First-response and resolution targets of a support plan for one severity."""
+    """First-response and resolution targets of a support plan for one severity.
+
+    The defaults are seeded from `tierdesk.sla.policies.DEFAULT_POLICIES` (migration 0002). A
+    case stores its plan's targets when it opens: editing a row changes new cases only, until an
+    admin applies the change to open cases (docs/plans.md).
+    """
 
     support_plan = models.ForeignKey(
         SupportPlan,
@@ -107,7 +117,7 @@ class SlaTarget(models.Model):
     resolution_minutes = models.PositiveIntegerField(
         _("resolution (minutes)"), null=True, blank=True
     )
-    clock = models.CharField(_("clock"), max_length=16, choices=ClockKind.choices)
+    clock = models.CharField(_("clock"), max_length=16, choices=CLOCK_CHOICES)
 
     class Meta:
         ordering: ClassVar = ["support_plan__sort_order", "severity"]

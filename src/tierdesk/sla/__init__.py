@@ -5,7 +5,8 @@ Main names:
 - `CalendarSpec`, `calendar_spec_from_json`, `calendar_spec_to_json`, `CalendarSpecError`,
   `twenty_four_seven`, `ALWAYS_OPEN_SPEC` (tierdesk.sla.calendar_spec);
 - `BusinessCalendar`, `NoBusinessTimeError` (tierdesk.sla.calendar);
-- `ClockKind`, `SupportPlan`, `Metric`, `Target`, `DEFAULT_POLICIES`, `target_for`
+- `ClockKind`, `SupportTier`, `Metric`, `Target`, `TargetTable`, `DEFAULT_POLICIES`,
+  `target_for`, `default_table`, `target_table_to_json`, `target_table_from_json`
   (tierdesk.sla.policies).
 
 The meaning of every term is in docs/sla.md.
@@ -24,9 +25,13 @@ from tierdesk.sla.policies import (
     DEFAULT_POLICIES,
     ClockKind,
     Metric,
-    SupportPlan,
+    SupportTier,
     Target,
+    TargetTable,
+    default_table,
     target_for,
+    target_table_from_json,
+    target_table_to_json,
 )
 
 __all__ = [
@@ -38,10 +43,14 @@ __all__ = [
     "ClockKind",
     "Metric",
     "NoBusinessTimeError",
-    "SupportPlan",
+    "SupportTier",
     "Target",
+    "TargetTable",
     "calendar_spec_from_json",
     "calendar_spec_to_json",
+    "default_table",
     "target_for",
+    "target_table_from_json",
+    "target_table_to_json",
     "twenty_four_seven",
 ]

@@ -40,7 +40,7 @@ from tierdesk.sla.policies import (
     ClockKind,
     Metric,
     PolicyKey,
-    SupportPlan,
+    SupportTier,
     Target,
     target_for,
 )
@@ -184,7 +184,7 @@ def severity_at(severity_history: Sequence[tuple[datetime, int]], at: datetime) 
 
 def compute_case_clock(
     *,
-    plan: SupportPlan | str,
+    plan: SupportTier | str,
     metric: Metric | str,
     severity_history: Sequence[tuple[datetime, int]],
     calendar: BusinessCalendar,

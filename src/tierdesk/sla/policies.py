@@ -1,5 +1,11 @@
 """SLA policies: targets per support plan and severity, with product.md's defaults as data.
 
+This table is the one source of the default targets: the accounts migration that seeds the
+support plans' `SlaTarget` rows reads it (an admin edits the rows afterwards), and the pure
+`compute_case_clock` and the `tierdesk sla` command use it directly. A case stores the table of
+its support plan when it opens (`target_table_to_json`, docs/plans.md): a target changed later
+applies to new cases, and to open ones only when an admin applies it explicitly.
+
 Choices on the seed's open points (see docs/sla.md):
 
 - severity 3 and 4 first response on Premier/Premier+: 8 business hours (one business day);
@@ -26,8 +32,8 @@ class ClockKind(StrEnum):
     BUSINESS = "business"
 
 
-class SupportPlan(StrEnum):
-    """Support plan codes, on top of a paid license."""
+class SupportTier(StrEnum):
+    """The codes of the default support plans (the `code` of accounts' SupportPlan rows)."""
 
     ACCESS = "access"
     PREMIER = "premier"
@@ -60,6 +66,8 @@ class Target:
 
 
 PolicyKey = tuple[str, int]
+# One support plan's targets by severity (1 to 4).
+TargetTable = Mapping[int, Target]
 
 _PREMIER: dict[int, Target] = {
     1: Target(1 * HOUR, 4 * HOUR, ClockKind.TWENTY_FOUR_SEVEN),
@@ -76,15 +84,15 @@ _ACCESS: dict[int, Target] = {
 
 DEFAULT_POLICIES: Mapping[PolicyKey, Target] = MappingProxyType(
     {
-        **{(SupportPlan.ACCESS.value, sev): t for sev, t in _ACCESS.items()},
-        **{(SupportPlan.PREMIER.value, sev): t for sev, t in _PREMIER.items()},
-        **{(SupportPlan.PREMIER_PLUS.value, sev): t for sev, t in _PREMIER.items()},
+        **{(SupportTier.ACCESS.value, sev): t for sev, t in _ACCESS.items()},
+        **{(SupportTier.PREMIER.value, sev): t for sev, t in _PREMIER.items()},
+        **{(SupportTier.PREMIER_PLUS.value, sev): t for sev, t in _PREMIER.items()},
     }
 )
 
 
 def target_for(
-    plan: SupportPlan | str,
+    plan: SupportTier | str,
     severity: int,
     policies: Mapping[PolicyKey, Target] = DEFAULT_POLICIES,
 ) -> Target:
@@ -96,3 +104,34 @@ def target_for(
         raise ValueError(
             f"no SLA policy for support plan {plan!r} and severity {severity}"
         ) from None
+
+
+def default_table(plan: SupportTier | str) -> dict[int, Target]:
+    """The default targets of one support plan by severity (empty for an unknown plan)."""
+    return {sev: t for (code, sev), t in DEFAULT_POLICIES.items() if code == str(plan)}
+
+
+def target_table_to_json(table: TargetTable) -> dict[str, dict[str, object]]:
+    """A target table as JSON data: ``{"1": {"first_response": 60, "resolution": 240,
+    "clock": "24x7"}, ...}`` (severities as strings, as JSON object keys must be)."""
+    return {
+        str(sev): {
+            Metric.FIRST_RESPONSE.value: t.first_response_minutes,
+            Metric.RESOLUTION.value: t.resolution_minutes,
+            "clock": ClockKind(t.clock).value,
+        }
+        for sev, t in sorted(table.items())
+    }
+
+
+def target_table_from_json(data: Mapping[str, Mapping[str, object]] | None) -> dict[int, Target]:
+    """The target table stored by `target_table_to_json` (None or empty: no targets)."""
+    table: dict[int, Target] = {}
+    for sev, row in (data or {}).items():
+        first, resolution = row.get(Metric.FIRST_RESPONSE.value), row.get(Metric.RESOLUTION.value)
+        table[int(sev)] = Target(
+            first_response_minutes=None if first is None else int(str(first)),
+            resolution_minutes=None if resolution is None else int(str(resolution)),
+            clock=ClockKind(str(row["clock"])),
+        )
+    return table

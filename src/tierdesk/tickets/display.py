@@ -20,8 +20,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Status, TargetKind
+from .choices import TargetKind
 from .models import Case, SlaClock
+from .selectors.clocks import case_clock_inputs
 
 TARGET_LABELS = {
     TargetKind.FIRST_RESPONSE: _("First response"),
@@ -49,13 +50,21 @@ class ClockBadge:
 
 
 def clock_badges(case: Case, clocks: Iterable[SlaClock], *, now: datetime) -> list[ClockBadge]:
-    """The badges of a case's clocks (pass prefetched clocks to avoid a query per case)."""
-    paused = not Status.clock_runs(case.status)
+    """The badges of a case's clocks (pass prefetched clocks to avoid a query per case).
+
+    Whether a clock runs, and whether its target was fulfilled, come from the case's clock
+    inputs (`selectors.clocks`), as for the clocks themselves; the due instants from the rows.
+    Reading neither pauses nor calendar, a badge costs no query.
+    """
+    inputs = case_clock_inputs(case)
+    paused = not inputs.running
     badges = []
     for clock in sorted(clocks, key=lambda c: c.target != TargetKind.FIRST_RESPONSE):
         left = clock.due_at - now
-        if clock.met_at is not None:
-            state = "met" if clock.breached_at is None else "breached"
+        spec = inputs.target(clock.target)
+        stopped = clock.met_at if spec is None else spec.stopped_at
+        if stopped is not None:
+            state = "breached" if clock.breached_at is not None or stopped > clock.due_at else "met"
         elif clock.breached_at is not None or (left.total_seconds() < 0 and not paused):
             state = "breached"
         elif paused:

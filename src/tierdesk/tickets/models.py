@@ -86,13 +86,18 @@ class Case(models.Model):
         related_name="merged_cases",
         verbose_name=_("merged into"),
     )
-    created_at = models.DateTimeField(_("opened"), db_index=True)
+    created_at = models.DateTimeField(_("opened"))  # indexed by case_list_newest
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # The earliest due instant among the running clocks (None when none runs): queue order.
     next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
+    # The SLA targets in force when the case was opened, for all four severities: the case's
+    # contract (docs/plans.md). A severity change picks the stored target of the new severity;
+    # a target changed later applies here only when an admin applies it to open cases.
+    # {"1": {"first_response": 60, "resolution": 240, "clock": "24x7"}, ...}; empty: no targets.
+    sla_targets = models.JSONField(_("SLA targets"), default=dict, blank=True)
     # Computed by the database: whether the case is new, open, waiting or on hold. Queues filter
     # on it, the condition of the partial queue indexes, rather than on a list of statuses, which
     # SQLite cannot match to a partial index when the list is passed as query parameters.
@@ -110,9 +115,21 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes: ClassVar = [
-            models.Index(fields=["account", "status"], name="case_account_status"),
-            # An account's cases, newest first: the portal list and the API list of customers.
-            models.Index(fields=["account", "-created_at"], name="case_account_newest"),
+            # Lists, newest first (ORDER BY created_at DESC, id DESC): one index per filter, its
+            # equality column first, then created_at and id. Walked backwards, each yields the
+            # rows in the list's order, so a page stops after its rows instead of sorting every
+            # match (SQLite keeps the rowid last in every index; PostgreSQL needs "id").
+            models.Index(fields=["created_at", "id"], name="case_list_newest"),
+            models.Index(fields=["status", "created_at", "id"], name="case_list_status"),
+            models.Index(fields=["severity", "created_at", "id"], name="case_list_severity"),
+            models.Index(fields=["line", "created_at", "id"], name="case_list_line"),
+            models.Index(fields=["assignee", "created_at", "id"], name="case_list_assignee"),
+            models.Index(fields=["requester", "created_at", "id"], name="case_list_requester"),
+            # An account's cases: the portal list, the API list of customers, `account=`.
+            models.Index(fields=["account", "created_at", "id"], name="case_account_newest"),
+            models.Index(
+                fields=["account", "status", "created_at", "id"], name="case_account_status"
+            ),
             models.Index(fields=["line", "region", "status"], name="case_queue"),
             # A queue page walks one of these in its priority order and stops after a page,
             # instead of sorting every active case of the line (see selectors.queue).
@@ -127,7 +144,9 @@ class Case(models.Model):
                 name="case_queue_walk",
             ),
             # Triage lists: "open severity 1 cases, newest first".
-            models.Index(fields=["status", "severity", "-created_at"], name="case_status_severity"),
+            models.Index(
+                fields=["status", "severity", "created_at", "id"], name="case_status_severity"
+            ),
             models.Index(fields=["status", "solved_at"], name="case_autoclose"),
         ]
         constraints: ClassVar = [

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from tierdesk.sla.policies import DEFAULT_POLICIES, SupportTier
+
 # code, name, paid, web tickets & hand-off & phone L1, phone L2, engineering, weight, self-escalation
 LICENSE_PLANS = [
     ("basic", "Basic", False, False, False, False, None, False),
@@ -14,28 +16,17 @@ LICENSE_PLANS = [
 
 # code, name, requires paid, boost, direct L2 for admins, automated escalation, named TAM
 SUPPORT_PLANS = [
-    ("access", "Access", False, 0, False, False, False),
-    ("premier", "Premier", True, 2, True, False, False),
-    ("premier_plus", "Premier+", True, 3, True, True, True),
+    (SupportTier.ACCESS.value, "Access", False, 0, False, False, False),
+    (SupportTier.PREMIER.value, "Premier", True, 2, True, False, False),
+    (SupportTier.PREMIER_PLUS.value, "Premier+", True, 3, True, True, True),
 ]
 
-H = 60
-# support plan, severity, first response, resolution, clock
+# support plan, severity, first response, resolution, clock: the one default table, in the pure
+# SLA package (tierdesk.sla.policies), so that the seeded rows and the engine's defaults are the
+# same data. Plain values are taken from it here, as a migration must not depend on model code.
 SLA_TARGETS = [
-    *[
-        (plan, sev, first, resolution, clock)
-        for plan in ("premier", "premier_plus")
-        for sev, first, resolution, clock in [
-            (1, 1 * H, 4 * H, "24x7"),
-            (2, 4 * H, 24 * H, "business"),
-            (3, 8 * H, 24 * H, "business"),
-            (4, 8 * H, 24 * H, "business"),
-        ]
-    ],
-    ("access", 1, 4 * H, None, "24x7"),
-    ("access", 2, 8 * H, None, "business"),
-    ("access", 3, 16 * H, None, "business"),
-    ("access", 4, 16 * H, None, "business"),
+    (plan, severity, t.first_response_minutes, t.resolution_minutes, t.clock.value)
+    for (plan, severity), t in sorted(DEFAULT_POLICIES.items())
 ]
 
 

@@ -12,21 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tierdesk.accounts.models import Account, User
-from tierdesk.sla import BusinessCalendar
-from tierdesk.sla.clock import ClockStatus, compute_clock
-from tierdesk.sla.explain import explain_due
-from tierdesk.sla.policies import ClockKind
+from tierdesk.sla.clock import ClockStatus
 
-from ..choices import Status, TargetKind
 from ..models import Case, Message, SlaClock
-from ..services.clocks import case_calendar, case_pauses
 from .cases import CaseFilters, case_list, is_agent, visible_messages
+from .clocks import case_clock_inputs, case_pauses
 
 
 @dataclass(frozen=True)
@@ -154,37 +149,22 @@ def case_sla(
     if not rows:
         return []
     pauses = case_pauses(case) if pauses is None else pauses
-    if any(ClockKind(row.clock) is ClockKind.BUSINESS for row in rows):
-        calendar = case_calendar(case)
-    else:
-        # A 24x7 clock needs only the region's time zone: no calendar rows to read.
-        calendar = BusinessCalendar.always_open(case.region.time_zone)
+    # The inputs of the clocks and of their explanations, from the one selector: an
+    # explanation ends at its clock's due instant. The rows add the breaches already recorded.
+    inputs = case_clock_inputs(case, pauses=pauses)
+    recorded = {row.target: row.breached_at for row in rows}
     out = []
-    for row in rows:
-        stopped = _stopped_at(case, row.target)
-        state = compute_clock(
-            target_minutes=row.target_minutes,
-            kind=row.clock,
-            calendar=calendar,
-            start=case.created_at,
-            now=now,
-            pauses=pauses,
-            stopped_at=stopped,
-            warn_fractions=settings.SLA_WARNING_FRACTIONS,
-        )
-        breached_at = row.breached_at
+    for target in inputs.targets:
+        state = inputs.clock(target, now=now)
+        breached_at = recorded.get(target.target)
         if breached_at is None and state.state is ClockStatus.BREACHED:
             breached_at = state.due
-        explanation = None
-        if explain:
-            explanation = explain_due(
-                calendar, case.created_at, row.target_minutes, pauses, row.clock, now
-            ).lines()
+        explanation = inputs.explanation(target, now=now).lines() if explain else None
         out.append(
             SlaState(
-                target=row.target,
-                clock=row.clock,
-                target_minutes=row.target_minutes,
+                target=target.target,
+                clock=target.kind.value,
+                target_minutes=target.minutes,
                 due_at=state.due,
                 met_at=state.stopped_at if state.state is ClockStatus.MET else None,
                 breached_at=breached_at,
@@ -199,10 +179,3 @@ def case_sla(
             )
         )
     return out
-
-
-def _stopped_at(case: Case, target: str) -> datetime | None:
-    # As services.clocks does: first response stops at the reply, resolution at solving.
-    if target == TargetKind.FIRST_RESPONSE:
-        return case.first_responded_at
-    return case.solved_at if Status.is_resolved(case.status) else None

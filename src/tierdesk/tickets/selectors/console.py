@@ -15,16 +15,16 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from tierdesk.accounts.entitlements import Capability, account_may, sla_targets
+from tierdesk.accounts.entitlements import Capability, account_may
 from tierdesk.accounts.models import SupportRegion, User
 from tierdesk.accounts.roles import Role
-from tierdesk.sla.explain import Explanation, explain_due
+from tierdesk.sla.explain import Explanation
 
 from ..choices import Line, Status, TargetKind
 from ..models import Attachment, Case, CaseEvent, Message, SlaClock
 from ..permissions import may_decide_self_escalation, may_escalate_to
-from ..services.clocks import case_calendar, case_pauses, target_minutes
 from .cases import LINES_BY_ROLE, access_case, is_agent, queue, sees_all_cases, visible_cases
+from .clocks import case_clock_inputs
 
 LINE_ORDER: tuple[str, ...] = (Line.L1, Line.L2, Line.ENGINEERING)
 QUEUE_PAGE_SIZE = 25
@@ -168,26 +168,11 @@ def queue_neighbours(user: Any, case: Case) -> tuple[int | None, int | None]:
 def case_explanation(case: Case, target: str, *, now: datetime) -> Explanation:
     """Why the target's due instant is what it is: the counted intervals, minus pauses.
 
-    Recomputed from the case's start with the targets of its current severity, as the clocks
-    are (a severity change applies from the beginning). Http404 when the case has no such target.
+    From the case's clock inputs (`selectors.clocks`), the ones its clock is computed from: the
+    explanation ends at the clock's due instant. Http404 when the case has no such target.
     """
-    if target not in TargetKind.values:
+    found = case_clock_inputs(case)
+    spec = found.target(target) if target in TargetKind.values else None
+    if spec is None:
         raise Http404("No such target.")
-    targets = sla_targets(case.account, case.severity)
-    minutes = target_minutes(targets, target)
-    if targets is None or minutes is None:
-        raise Http404("No such target.")
-    if target == TargetKind.FIRST_RESPONSE:
-        stopped_at = case.first_responded_at
-    else:
-        stopped_at = case.solved_at if Status.is_resolved(case.status) else None
-    until = stopped_at or now
-    # Like the clock: time paused after the target was met does not move its due instant.
-    pauses = [
-        (start, until if end is None or end > until else end)
-        for start, end in case_pauses(case)
-        if start < until
-    ]
-    return explain_due(
-        case_calendar(case), case.created_at, minutes, pauses, targets.clock, now=until
-    )
+    return found.explanation(spec, now=now)

@@ -3,83 +3,36 @@
 After any change that can move a due instant (creation, reply, status, severity, line), the
 clocks are recomputed from the case's start with the targets of its current severity (as if it
 had applied from the beginning), minus the time paused while waiting on the customer or solved.
+The inputs (targets, calendar, start, stop instants, pauses) come from one selector,
+`selectors.clocks.case_clock_inputs`, the one the API, the console and the badges read too.
 Unfired timers are replaced; a warning or breach that already fired for the same due instant is
 not armed again.
+
+Targets are a contract: a new case stores its support plan's current targets for all four
+severities (`Case.sla_targets`), and later recomputations read only those. A target an admin
+changes applies to new cases; `case_targets_apply` applies it to open cases on the admin's
+explicit request, recording the change in each case's history.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Any
 
-from django.conf import settings
+from tierdesk.accounts.entitlements import sla_target_table
+from tierdesk.accounts.models import SupportPlan
+from tierdesk.accounts.selectors.regions import calendars_memo
+from tierdesk.sla.clock import ClockStatus
+from tierdesk.sla.policies import target_table_to_json
 
-from tierdesk.accounts.entitlements import Targets, sla_targets
-from tierdesk.accounts.selectors.regions import region_business_calendar
-from tierdesk.sla import BusinessCalendar
-from tierdesk.sla.clock import ClockState, ClockStatus, compute_clock
-
-from ..choices import Status, TargetKind, TimerEvent
+from ..choices import Status, TimerEvent
 from ..models import Case, SlaClock, SlaTimer
+from ..selectors.clocks import case_clock_inputs, case_target_table, support_plan_open_cases
+from .history import event_record
 
-Pauses = list[tuple[datetime, datetime | None]]
-
-
-def case_calendar(case: Case) -> BusinessCalendar:
-    """The business calendar of the case's support region."""
-    return region_business_calendar(case.region)
-
-
-def case_pauses(case: Case) -> Pauses:
-    """The periods the case's clocks did not run (waiting on the customer, solved)."""
-    return list(case.pauses.order_by("started_at").values_list("started_at", "ended_at"))
-
-
-def _stopped_at(case: Case, target: str) -> datetime | None:
-    if target == TargetKind.FIRST_RESPONSE:
-        return case.first_responded_at
-    return case.solved_at if Status.is_resolved(case.status) else None
-
-
-def target_minutes(targets: Targets | None, target: str) -> int | None:
-    """The minutes of one target, or None when the case has no such target."""
-    if targets is None:
-        return None
-    if target == TargetKind.FIRST_RESPONSE:
-        return targets.first_response_minutes
-    return targets.resolution_minutes
-
-
-def case_clock_states(
-    case: Case,
-    *,
-    now: datetime,
-    pauses: Pauses | None = None,
-    targets: Targets | Literal["load"] | None = "load",
-) -> dict[str, ClockState]:
-    """Each target's clock evaluated at `now` (targets the plan does not have are absent)."""
-    if targets == "load":
-        targets = sla_targets(case.account, case.severity)
-    if targets is None:
-        return {}
-    calendar = case_calendar(case)
-    pauses = case_pauses(case) if pauses is None else pauses
-    states = {}
-    for target in TargetKind.values:
-        minutes = target_minutes(targets, target)
-        if minutes is None:
-            continue
-        states[target] = compute_clock(
-            target_minutes=minutes,
-            kind=targets.clock,
-            calendar=calendar,
-            start=case.created_at,
-            now=now,
-            pauses=pauses,
-            stopped_at=_stopped_at(case, target),
-            warn_fractions=settings.SLA_WARNING_FRACTIONS,
-        )
-    return states
+# The history kind of an applied target change (EventKind.TARGETS once the vocabulary has it).
+TARGETS_CHANGED = "targets"
 
 
 def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> list[SlaClock]:
@@ -89,8 +42,11 @@ def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> li
     pauses yet, so nothing needs reading or deleting first. A new case not saved yet is inserted
     here, with its queue order (`next_due_at`) in the same INSERT. Returns the case's clock rows.
     """
-    targets = sla_targets(case.account, case.severity)
-    states = case_clock_states(case, now=now, targets=targets, pauses=[] if new_case else None)
+    if new_case:
+        # The contract is made now: the plan's targets in force when the case opens.
+        case.sla_targets = target_table_to_json(sla_target_table(case.account))
+    inputs = case_clock_inputs(case, pauses=[] if new_case else None)
+    states = inputs.clocks(now=now)
     if new_case:
         existing: dict[str, SlaClock] = {}
         fired: set[tuple[str, str, float, datetime]] = set()
@@ -114,12 +70,11 @@ def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> li
     new_clocks: list[SlaClock] = []
     new_timers: list[SlaTimer] = []
     dues: list[datetime] = []
-    for target, state in states.items():
-        minutes = target_minutes(targets, target)
-        assert minutes is not None and targets is not None
+    for spec in inputs.targets:
+        target, state = spec.target, states[spec.target]
         values = {
-            "target_minutes": minutes,
-            "clock": targets.clock.value,
+            "target_minutes": spec.minutes,
+            "clock": spec.kind.value,
             "due_at": state.due,
             "met_at": state.stopped_at if state.state is ClockStatus.MET else None,
             "breached_at": state.due if state.state is ClockStatus.BREACHED else None,
@@ -156,9 +111,60 @@ def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> li
     if case.pk is None:
         case.next_due_at = next_due_at
         case.save(force_insert=True)  # the clocks and timers below take its id
-    elif new_case or next_due_at != case.next_due_at:
+    elif new_case:
+        case.next_due_at = next_due_at
+        Case.objects.filter(pk=case.pk).update(
+            next_due_at=next_due_at, sla_targets=case.sla_targets
+        )
+    elif next_due_at != case.next_due_at:
         case.next_due_at = next_due_at
         Case.objects.filter(pk=case.pk).update(next_due_at=next_due_at)
     SlaClock.objects.bulk_create(new_clocks)
     SlaTimer.objects.bulk_create(new_timers)
     return rows
+
+
+def case_targets_apply(
+    *, support_plans: Sequence[SupportPlan], actor: Any, now: datetime
+) -> list[int]:
+    """Apply the plans' current targets to their open cases (an admin's explicit decision).
+
+    Each case whose stored targets differ takes the targets a new case of its account would get
+    now, records the change in its history (before and after) and has its clocks and timers
+    recomputed, all in the caller's transaction. Cases are locked in id order, one order for
+    every writer. Returns the ids of the cases that changed.
+    """
+    changed: list[int] = []
+    with calendars_memo():
+        for plan in support_plans:
+            ids = list(support_plan_open_cases(plan).values_list("pk", flat=True))
+            cases = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("account__license_plan", "account__support_plan", "region")
+                .filter(pk__in=ids, in_queue=True)
+                .order_by("pk")
+            )
+            tables: dict[int, dict[str, dict[str, object]]] = {}
+            for case in cases:
+                table = tables.get(case.account_id)
+                if table is None:
+                    table = tables[case.account_id] = target_table_to_json(
+                        sla_target_table(case.account)
+                    )
+                if target_table_to_json(case_target_table(case)) == table:
+                    continue
+                before = case.sla_targets
+                case.sla_targets = table
+                Case.objects.filter(pk=case.pk).update(sla_targets=table)
+                event_record(
+                    case=case,
+                    actor=actor,
+                    at=now,
+                    kind=TARGETS_CHANGED,
+                    before=before,
+                    after=table,
+                    note=str(plan),
+                )
+                clocks_recompute(case=case, now=now)
+                changed.append(case.pk)
+    return changed

@@ -23,16 +23,17 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from tierdesk.accounts.models import ClockKind
 from tierdesk.accounts.roles import Role
 from tierdesk.accounts.selectors.regions import calendars_memo
 from tierdesk.notifications.selectors import prime_recipients, recipients_memo
 from tierdesk.notifications.services import outbox_batch
+from tierdesk.sla.policies import ClockKind
 
 from ..choices import Line, Status, TimerEvent
 from ..models import Case, CaseEvent, SlaClock, SlaTimer
+from ..selectors.clocks import case_calendar
 from . import notices
-from .clocks import case_calendar, clocks_recompute
+from .clocks import clocks_recompute
 from .history import event_new
 
 logger = logging.getLogger(__name__)
@@ -236,7 +237,7 @@ def _act(
         )
         notices.sla_breach(case=case, timer=timer)
         return _Outcome("breach")
-    if clock.clock == ClockKind.BUSINESS_HOURS:
+    if clock.clock == ClockKind.BUSINESS:
         # Nobody is warned in the middle of a closed business day: a warning found late (the
         # worker was down) waits for the region's next opening.
         calendar = case_calendar(case)
