@@ -1,13 +1,15 @@
-"""`tierdesk load_demo`: the demo regions, accounts and users; idempotent; logins work."""
+"""`tierdesk load_demo`: regions, accounts, users and cases in every state; idempotent."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from tierdesk.accounts.entitlements import Capability, user_may
 from tierdesk.accounts.models import (
@@ -22,6 +24,20 @@ from tierdesk.accounts.models import (
 )
 from tierdesk.accounts.roles import Role
 from tierdesk.accounts.services.demo import DEMO_PASSWORD, demo_load
+from tierdesk.notifications.models import OutboxMessage, OutboxStatus
+from tierdesk.sla.clock import ClockStatus
+from tierdesk.tickets.choices import EventKind, Line, Status, TargetKind
+from tierdesk.tickets.models import (
+    Case,
+    CaseEvent,
+    Message,
+    Pause,
+    SelfEscalation,
+    SlaClock,
+    SlaTimer,
+)
+from tierdesk.tickets.selectors.clocks import case_clock_states
+from tierdesk.tickets.services.demo_cases import OUTBOX_NOTE, demo_cases_load
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +195,167 @@ def test_the_command_prints_the_logins_and_the_password():
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert "nothing changed" in out.getvalue()
+
+
+# The demo's cases ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_cases(demo):
+    return demo_cases_load()
+
+
+def _demo_case(report, state):
+    [link] = [link for link in report.links if link.state == state]
+    return Case.objects.select_related("account__support_plan", "region").get(pk=link.case_id)
+
+
+def _clock(case, target):
+    return SlaClock.objects.get(case=case, target=target)
+
+
+def test_every_state_a_newcomer_should_see_exists(demo_cases):
+    now = timezone.now()
+    case = _demo_case(demo_cases, "new")
+    assert (case.status, case.assignee_id) == (Status.NEW, None)
+    assert not SlaClock.objects.filter(case=case, breached_at__isnull=False).exists()
+
+    case = _demo_case(demo_cases, "claimed")
+    assert case.status == Status.OPEN
+    assert case.assignee.email == "agent.l1.us@tierdesk.example"
+
+    case = _demo_case(demo_cases, "waiting on the customer")
+    assert case.status == Status.WAITING
+    assert Pause.objects.filter(case=case, ended_at__isnull=True).exists()
+    assert _clock(case, TargetKind.FIRST_RESPONSE).met_at is not None
+
+    case = _demo_case(demo_cases, "solved")
+    assert case.status == Status.SOLVED
+    assert _clock(case, TargetKind.RESOLUTION).met_at == case.solved_at
+    assert case.messages.filter(author=case.requester).exists()  # the customer answered
+
+    case = _demo_case(demo_cases, "breached")
+    for target in TargetKind.values:
+        clock = _clock(case, target)
+        assert clock.met_at is None
+        assert clock.breached_at == clock.due_at < now
+    assert case.events.filter(kind=EventKind.SLA_BREACH).count() == 2
+
+    case = _demo_case(demo_cases, "near breach")
+    clock = _clock(case, TargetKind.FIRST_RESPONSE)
+    assert clock.breached_at is None
+    assert clock.met_at is None
+    assert now < clock.due_at <= now + timedelta(hours=1)
+    assert case.events.filter(kind=EventKind.SLA_WARNING).exists()
+    assert not case.events.filter(kind=EventKind.SLA_BREACH).exists()
+
+    case = _demo_case(demo_cases, "escalated to L2")
+    assert case.line == Line.L2
+    assert case.assignee.email == "agent.l2.it@tierdesk.example"
+    assert case.messages.filter(is_public=False).exists()  # an internal note
+
+    case = _demo_case(demo_cases, "escalated to engineering")
+    assert case.line == Line.ENGINEERING
+    assert list(case.events.filter(kind=EventKind.ESCALATED).values_list("before", "after")) == [
+        (Line.L1, Line.L2),
+        (Line.L2, Line.ENGINEERING),
+    ]
+
+    case = _demo_case(demo_cases, "self-escalation pending")
+    request = SelfEscalation.objects.get(case=case)
+    assert request.decision == SelfEscalation.Decision.PENDING
+    assert request.requested_at < now - timedelta(hours=24)
+    assert request.requested_at - case.created_at >= timedelta(hours=24)
+
+    case = _demo_case(demo_cases, "merged")
+    duplicate = case.merged_cases.get()
+    assert (duplicate.status, case.status) == (Status.CLOSED, Status.NEW)
+
+
+def test_the_cases_have_replies_and_history_and_span_regions_and_plans(demo_cases):
+    cases = Case.objects.filter(pk__in=[link.case_id for link in demo_cases.links])
+    assert {case.region.code for case in cases} == {"it", "us", "jp", "au"}
+    assert {case.account.support_plan.code for case in cases} == {
+        "access",
+        "premier",
+        "premier_plus",
+    }
+    assert all(user_may(case.requester, Capability.WEB_TICKETS) for case in cases)
+    assert Message.objects.filter(case__in=cases).count() >= 10
+    for case in cases:
+        assert case.events.filter(kind=EventKind.CREATED).exists()
+    # The history's instants are the story's, not the load's.
+    assert len(set(CaseEvent.objects.values_list("at", flat=True))) >= 20
+
+
+def _last_computed(case, now):
+    """When the product last had reason to compute the case's clocks, as of `now`.
+
+    A running clock's row is what a recompute now finds (the sweep records breaches as they
+    come). A paused or closed case's row stays as its last change left it (the page shows it
+    paused or closed), so it is what a recompute at that change finds.
+    """
+    if case.closed_at is not None:
+        return case.closed_at
+    pause = Pause.objects.filter(case=case, ended_at__isnull=True).first()
+    return pause.started_at if pause is not None else now
+
+
+def test_every_clock_row_is_what_a_recompute_finds(demo_cases):
+    now = timezone.now()
+    for case in Case.objects.select_related("account__support_plan", "region"):
+        states = case_clock_states(case, now=_last_computed(case, now))
+        rows = {clock.target: clock for clock in SlaClock.objects.filter(case=case)}
+        assert set(rows) == set(states), case.subject
+        for target, state in states.items():
+            row = rows[target]
+            assert row.due_at == state.due, (case.subject, target)
+            met = state.stopped_at if state.state is ClockStatus.MET else None
+            assert row.met_at == met, (case.subject, target)
+            breached = state.due if state.state is ClockStatus.BREACHED else None
+            assert row.breached_at == breached, (case.subject, target)
+
+
+def test_warnings_and_breaches_are_recorded_when_they_were_due(demo_cases):
+    case = _demo_case(demo_cases, "breached")
+    dues = sorted(SlaClock.objects.filter(case=case).values_list("due_at", flat=True))
+    breaches = sorted(case.events.filter(kind=EventKind.SLA_BREACH).values_list("at", flat=True))
+    assert breaches == dues
+    assert not SlaTimer.objects.filter(
+        case__in=[link.case_id for link in demo_cases.links],
+        fired_at__isnull=True,
+        fire_at__lte=timezone.now(),
+    ).exists()
+
+
+def test_the_demo_sends_no_mail_for_its_past_events(demo_cases):
+    rows = OutboxMessage.objects.all()
+    assert rows.exists()  # written as the product writes them...
+    assert not rows.exclude(status=OutboxStatus.CANCELLED).exists()  # ...but never sent
+    assert set(rows.values_list("last_error", flat=True)) == {OUTBOX_NOTE}
+
+
+CASE_MODELS = [Case, Message, CaseEvent, Pause, SlaClock, SlaTimer, SelfEscalation, OutboxMessage]
+
+
+def test_a_second_run_changes_no_case_row(demo_cases):
+    before = {model.__name__: list(model.objects.order_by("pk").values()) for model in CASE_MODELS}
+    again = demo_cases_load()
+    assert again.created == 0
+    assert [link.case_id for link in again.links] == [link.case_id for link in demo_cases.links]
+    after = {model.__name__: list(model.objects.order_by("pk").values()) for model in CASE_MODELS}
+    assert after == before
+
+
+def test_the_command_says_where_to_look():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert "10 cases" in text
+    assert "Where to look" in text
+    for state in ("breached", "near breach", "self-escalation pending", "merged"):
+        assert state in text
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "nothing changed" in out.getvalue()
+    assert Case.objects.count() == 11  # ten stories, the merged one with its duplicate

@@ -61,10 +61,12 @@ class HistoryRow:
 
 
 def _label(choices: type[TextChoices], value: object) -> str:
+    if not isinstance(value, str):
+        return str(value)
     try:
         return str(choices(value).label)
     except ValueError:
-        return str(value)
+        return value
 
 
 def _instant(value: str) -> str | None:

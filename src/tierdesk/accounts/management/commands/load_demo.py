@@ -1,32 +1,54 @@
-"""`tierdesk load_demo`: the demo regions, accounts and users (safe to run again)."""
+"""`tierdesk load_demo`: the demo regions, accounts, users and cases (safe to run again)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tierdesk.accounts.services.demo import demo_load
+from tierdesk.tickets.services.demo_cases import demo_cases_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo data set: four regions, accounts on every plan, customers and staff."
+    help = (
+        "Load the demo data set: four regions, accounts on every plan, customers and staff, "
+        "and cases in every state."
+    )
+
+    def _table(self, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+        widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
+        for row in [headers, *rows]:
+            self.stdout.write(
+                "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = demo_load()
+        with transaction.atomic():
+            report = demo_load()
+            cases = demo_cases_load()
+        if cases.created:
+            report.created["cases"] = cases.created
         if report.created_anything:
             made = ", ".join(f"{count} {what}" for what, count in sorted(report.created.items()))
             self.stdout.write(_("Created: %(made)s.") % {"made": made})
         else:
             self.stdout.write(_("The demo data was already loaded; nothing changed."))
-        headers = (_("role"), _("e-mail"), _("account"))
-        rows = [(login.role, login.email, login.account) for login in report.logins]
-        widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(3)]
-        for row in [headers, *rows]:
-            self.stdout.write(
-                "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            )
+        self._table(
+            (_("role"), _("e-mail"), _("account")),
+            [(login.role, login.email, login.account) for login in report.logins],
+        )
         self.stdout.write(
             _("Password for every demo user: %(password)s") % {"password": report.password}
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            _("Where to look: /cases/<number>/ signed in as the customer or the agent below.")
+        )
+        self._table(
+            (_("state"), _("case"), _("customer"), _("agent")),
+            [(link.state, f"#{link.case_id}", link.customer, link.agent) for link in cases.links],
         )
