@@ -6,9 +6,15 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django_tasks.signals import task_enqueued
 
-from tests.factories import AccountAdminFactory, UserFactory, VendorUserFactory
+from tests.factories import (
+    AccountAdminFactory,
+    StaffAdminFactory,
+    UserFactory,
+    VendorUserFactory,
+)
 from tierdesk.accounts.models import Invitation
 from tierdesk.accounts.selectors.people import invitation_hash
 from tierdesk.accounts.services.people import user_invite
@@ -190,3 +196,18 @@ def test_an_invitation_whose_address_got_a_user_meanwhile_is_not_sent(
     UserFactory(email="new@example.com")
     assert outbox_deliver(message_id=OutboxMessage.objects.get().pk) == "cancelled"
     assert mail.outbox == []
+
+
+def test_the_admin_does_not_show_the_link_of_a_pending_invitation(
+    client, django_capture_on_commit_callbacks
+):
+    admin = AccountAdminFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        user_invite(inviter=admin, email="new@example.com", role="member", base_url="http://t/")
+    row = OutboxMessage.objects.get()
+    token = re.search(r"http://t/invitations/([^/\s]+)/", row.body_text).group(1)
+    client.force_login(StaffAdminFactory())
+    page = client.get(reverse("admin:notifications_outboxmessage_change", args=[row.pk]))
+    assert page.status_code == 200
+    assert "new@example.com" in page.content.decode()
+    assert token not in page.content.decode()

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .kinds import SECRET_KINDS
 from .models import OutboxMessage
 from .services import outbox_cancel, outbox_retry
 
@@ -22,7 +23,21 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = False
     actions = ("retry_messages", "cancel_messages")
-    readonly_fields = tuple(field.name for field in OutboxMessage._meta.fields)
+    # The body is shown through `body`, which hides a one-time link (an invitation's token) from
+    # whoever reads the admin; the worker sends the stored body.
+    fields = tuple(
+        "body" if field.name == "body_text" else field.name
+        for field in OutboxMessage._meta.fields
+        if field.name != "id"
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("body"))
+    def body(self, obj: OutboxMessage) -> str:
+        """The body, except for kinds whose body holds a secret."""
+        if obj.template in SECRET_KINDS:
+            return str(_("(not shown: it holds a one-time link)"))
+        return obj.body_text
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
