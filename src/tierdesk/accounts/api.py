@@ -7,7 +7,9 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from tierdesk.config.api_types import READ_ERRORS, WRITE_ERRORS, PageNumbers, PathId, Text
 
 from .entitlements import Capability, account_may, queue_weight
 from .models import Account, ApiToken, User
@@ -68,7 +70,7 @@ class UserOut(Schema):
 
 
 class InvitationIn(Schema):
-    email: str = Field(max_length=254)
+    email: Text = Field(max_length=254)
     role: Literal["member", "account_admin"] = "member"
 
 
@@ -85,7 +87,7 @@ class PinOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
+    name: Text = Field(min_length=1, max_length=100)
 
 
 class TokenOut(Schema):
@@ -98,13 +100,6 @@ class TokenOut(Schema):
 
 class TokenCreatedOut(TokenOut):
     secret: str = Field(description="The token itself. It is shown only in this response.")
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def _account_out(account: Account) -> AccountOut:
@@ -123,20 +118,20 @@ def _account_out(account: Account) -> AccountOut:
     )
 
 
-@router.get("/me", response={200: MeOut, **ERRORS})
+@router.get("/me", response={200: MeOut, **READ_ERRORS})
 def me(request: HttpRequest) -> User:
     """The caller."""
     return _viewer(request)
 
 
-@router.get("/account", response={200: AccountOut, **ERRORS})
+@router.get("/account", response={200: AccountOut, **READ_ERRORS})
 def account(request: HttpRequest) -> AccountOut:
     """The caller's account: plans, region, support PIN, entitlements, queue weight."""
     return _account_out(selectors.account_of(_viewer(request)))
 
 
-@router.get("/account/users", response={200: list[UserOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@router.get("/account/users", response={200: list[UserOut], **READ_ERRORS})
+@paginate(PageNumbers, page_size=50)
 def account_users(request: HttpRequest) -> object:
     """The users of the caller's account, active ones first (paginated; account admins)."""
     viewer = _viewer(request)
@@ -144,7 +139,7 @@ def account_users(request: HttpRequest) -> object:
     return selectors.account_users_list(viewer=viewer)
 
 
-@router.post("/account/users/invitations", response={201: InvitationOut, **ERRORS})
+@router.post("/account/users/invitations", response={201: InvitationOut, **WRITE_ERRORS})
 def invite(request: HttpRequest, payload: InvitationIn) -> Status[InvitationOut]:
     """Invite someone to the account by e-mail (account admins)."""
     invitation = people_services.user_invite(
@@ -156,27 +151,27 @@ def invite(request: HttpRequest, payload: InvitationIn) -> Status[InvitationOut]
     return Status(201, InvitationOut.model_validate(invitation))
 
 
-@router.delete("/account/users/{user_id}", response={204: None, **ERRORS})
-def remove_user(request: HttpRequest, user_id: int) -> Status[None]:
+@router.delete("/account/users/{user_id}", response={204: None, **READ_ERRORS})
+def remove_user(request: HttpRequest, user_id: PathId) -> Status[None]:
     """Remove (deactivate) a user of the account (account admins)."""
     people_services.user_remove(actor=_viewer(request), user_id=user_id)
     return Status(204, None)
 
 
-@router.post("/account/pin/rotate", response={200: PinOut, **ERRORS})
+@router.post("/account/pin/rotate", response={200: PinOut, **WRITE_ERRORS})
 def rotate_pin(request: HttpRequest) -> PinOut:
     """Give the account a new random support PIN (account admins)."""
     rotated = people_services.account_pin_rotate(actor=_viewer(request))
     return PinOut(support_pin=rotated.support_pin)
 
 
-@router.get("/me/tokens", response={200: list[TokenOut], **ERRORS})
+@router.get("/me/tokens", response={200: list[TokenOut], **READ_ERRORS})
 def tokens(request: HttpRequest) -> list[ApiToken]:
     """The caller's API tokens that are not revoked."""
     return list(selectors.api_tokens_list(viewer=_viewer(request)))
 
 
-@router.post("/me/tokens", response={201: TokenCreatedOut, **ERRORS})
+@router.post("/me/tokens", response={201: TokenCreatedOut, **WRITE_ERRORS})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
     """Create an API token; its secret is in this response and nowhere else, ever."""
     token, secret = token_services.api_token_create(user=_viewer(request), name=payload.name)
@@ -193,8 +188,8 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedO
     )
 
 
-@router.delete("/me/tokens/{token_id}", response={204: None, **ERRORS})
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+@router.delete("/me/tokens/{token_id}", response={204: None, **READ_ERRORS})
+def revoke_token(request: HttpRequest, token_id: PathId) -> Status[None]:
     """Revoke one of the caller's API tokens."""
     token_services.api_token_revoke(user=_viewer(request), token_id=token_id)
     return Status(204, None)

@@ -13,11 +13,19 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Header, Query, Router, Status
+from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tierdesk.accounts.models import User
+from tierdesk.config.api_types import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    LaxId,
+    Pagination,
+    PathId,
+    Text,
+)
 
 from .choices import Channel
 from .models import Case, SelfEscalation, SlaClock
@@ -29,7 +37,6 @@ from .schemas import (
     CaseIn,
     CaseOut,
     DecisionIn,
-    ErrorOut,
     EscalateIn,
     LineValue,
     MessageIn,
@@ -49,23 +56,6 @@ from .services import cases as case_services
 from .services import escalations as escalation_services
 
 router = Router(tags=["cases"])
-
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
-class LimitOffsetInput(LimitOffsetPagination.Input):
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
-
-
-class Pagination(LimitOffsetPagination):
-    """`limit` (1-200, default 50) and `offset`; the answer carries `items` and `count`."""
-
-    # Named apart from other apps' pagination inputs: OpenAPI components are keyed by name.
-    Input = LimitOffsetInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=200, **kwargs)
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -137,16 +127,16 @@ def _case_detail(case: Case, *, reload: bool = True) -> CaseDetailOut:
 # --- cases ------------------------------------------------------------------------------------
 
 
-@router.get("/cases", response={200: list[CaseOut], **ERRORS})
+@router.get("/cases", response={200: list[CaseOut], **READ_ERRORS})
 @paginate(Pagination)
 def case_list(
     request: HttpRequest,
     status: StatusValue | None = None,
     severity: Annotated[int | None, Query(None, ge=1, le=4)] = None,
     line: LineValue | None = None,
-    account: Annotated[int | None, Query(None, description="An account's id (agents).")] = None,
+    account: Annotated[LaxId | None, Query(None, description="An account's id (agents).")] = None,
     search: Annotated[
-        str | None, Query(None, max_length=200, description="A case number or words.")
+        Text | None, Query(None, max_length=200, description="A case number or words.")
     ] = None,
     mine: Annotated[
         bool, Query(False, description="Only cases I requested or am assigned.")
@@ -161,7 +151,7 @@ def case_list(
     return _CaseRows(reads.api_case_list(_viewer(request), filters))
 
 
-@router.post("/cases", response={200: CaseDetailOut, 201: CaseDetailOut, **ERRORS})
+@router.post("/cases", response={200: CaseDetailOut, 201: CaseDetailOut, **WRITE_ERRORS})
 def case_create(
     request: HttpRequest,
     payload: CaseIn,
@@ -227,14 +217,14 @@ def _opened_detail(case: Case, *, cc: list[User], clocks: list[SlaClock]) -> Cas
     return out
 
 
-@router.get("/cases/{case_id}", response={200: CaseDetailOut, **ERRORS})
-def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
+@router.get("/cases/{case_id}", response={200: CaseDetailOut, **READ_ERRORS})
+def case_detail(request: HttpRequest, case_id: PathId) -> CaseDetailOut:
     """One case with its SLA state now."""
     return _case_detail(selectors.access_case(_viewer(request), case_id), reload=False)
 
 
-@router.get("/cases/{case_id}/sla", response={200: list[SlaOut], **ERRORS})
-def case_sla(request: HttpRequest, case_id: int, explain: bool = False) -> list[SlaOut]:
+@router.get("/cases/{case_id}/sla", response={200: list[SlaOut], **READ_ERRORS})
+def case_sla(request: HttpRequest, case_id: PathId, explain: bool = False) -> list[SlaOut]:
     """The case's SLA clocks now; `explain=true` adds the counted intervals in local time."""
     return _sla(selectors.access_case(_viewer(request), case_id), explain=explain)
 
@@ -242,17 +232,17 @@ def case_sla(request: HttpRequest, case_id: int, explain: bool = False) -> list[
 # --- messages and attachments -----------------------------------------------------------------
 
 
-@router.get("/cases/{case_id}/messages", response={200: list[MessageOut], **ERRORS})
+@router.get("/cases/{case_id}/messages", response={200: list[MessageOut], **READ_ERRORS})
 @paginate(Pagination)
-def message_list(request: HttpRequest, case_id: int) -> object:
+def message_list(request: HttpRequest, case_id: PathId) -> object:
     """The case's messages the caller may read (customers: public ones), oldest first."""
     viewer = _viewer(request)
     case = selectors.access_case(viewer, case_id)
     return selectors.visible_messages(viewer, case)
 
 
-@router.post("/cases/{case_id}/messages", response={201: MessageOut, **ERRORS})
-def message_create(request: HttpRequest, case_id: int, payload: MessageIn) -> Status[MessageOut]:
+@router.post("/cases/{case_id}/messages", response={201: MessageOut, **WRITE_ERRORS})
+def message_create(request: HttpRequest, case_id: PathId, payload: MessageIn) -> Status[MessageOut]:
     """Reply on a case; agents may write an internal note (`public: false`) and move the status."""
     viewer = _viewer(request)
     message = case_services.case_reply(
@@ -265,22 +255,22 @@ def message_create(request: HttpRequest, case_id: int, payload: MessageIn) -> St
     return Status(201, MessageOut.from_orm(message))
 
 
-@router.get("/cases/{case_id}/attachments", response={200: list[AttachmentOut], **ERRORS})
+@router.get("/cases/{case_id}/attachments", response={200: list[AttachmentOut], **READ_ERRORS})
 @paginate(Pagination)
-def attachment_list(request: HttpRequest, case_id: int) -> object:
+def attachment_list(request: HttpRequest, case_id: PathId) -> object:
     """The case's files the caller may download (customers: public ones)."""
     viewer = _viewer(request)
     case = selectors.access_case(viewer, case_id)
     return selectors.visible_attachments(viewer, case).select_related("uploaded_by")
 
 
-@router.post("/cases/{case_id}/attachments", response={201: AttachmentOut, **ERRORS})
+@router.post("/cases/{case_id}/attachments", response={201: AttachmentOut, **WRITE_ERRORS})
 def attachment_create(
     request: HttpRequest,
-    case_id: int,
+    case_id: PathId,
     file: File[UploadedFile],
     public: Form[bool] = True,
-    message_id: Form[int | None] = None,
+    message_id: Form[LaxId | None] = None,
 ) -> Status[AttachmentOut]:
     """Upload a file (multipart/form-data, field `file`), within the size and type limits."""
     viewer = _viewer(request)
@@ -297,7 +287,7 @@ def attachment_create(
 
 @router.get(
     "/cases/{case_id}/attachments/{attachment_id}",
-    response={200: None, **ERRORS},
+    response={200: None, **READ_ERRORS},
     url_name="case_attachment_download",
     openapi_extra={
         "responses": {
@@ -308,7 +298,9 @@ def attachment_create(
         }
     },
 )
-def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
+def attachment_download(
+    request: HttpRequest, case_id: PathId, attachment_id: PathId
+) -> FileResponse:
     """Download one file of the case."""
     viewer = _viewer(request)
     case = selectors.access_case(viewer, case_id)
@@ -328,8 +320,8 @@ def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) 
 # --- workflow ---------------------------------------------------------------------------------
 
 
-@router.post("/cases/{case_id}/severity", response={200: CaseDetailOut, **ERRORS})
-def case_severity(request: HttpRequest, case_id: int, payload: SeverityIn) -> CaseDetailOut:
+@router.post("/cases/{case_id}/severity", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_severity(request: HttpRequest, case_id: PathId, payload: SeverityIn) -> CaseDetailOut:
     """Change the severity (agents); the SLA clocks recompute from the case's start."""
     viewer = _viewer(request)
     case = case_services.case_change_severity(
@@ -341,8 +333,8 @@ def case_severity(request: HttpRequest, case_id: int, payload: SeverityIn) -> Ca
     return _case_detail(case)
 
 
-@router.post("/cases/{case_id}/status", response={200: CaseDetailOut, **ERRORS})
-def case_status(request: HttpRequest, case_id: int, payload: StatusIn) -> CaseDetailOut:
+@router.post("/cases/{case_id}/status", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_status(request: HttpRequest, case_id: PathId, payload: StatusIn) -> CaseDetailOut:
     """Move the case (agents): open, waiting on the customer, on hold, solved."""
     viewer = _viewer(request)
     status: AgentStatusValue = payload.status
@@ -355,8 +347,8 @@ def case_status(request: HttpRequest, case_id: int, payload: StatusIn) -> CaseDe
     return _case_detail(case)
 
 
-@router.post("/cases/{case_id}/assign", response={200: CaseDetailOut, **ERRORS})
-def case_assign(request: HttpRequest, case_id: int, payload: AssignIn) -> CaseDetailOut:
+@router.post("/cases/{case_id}/assign", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_assign(request: HttpRequest, case_id: PathId, payload: AssignIn) -> CaseDetailOut:
     """Assign the case: agents take it themselves; supervisors assign anyone on its line."""
     viewer = _viewer(request)
     case = selectors.access_case(viewer, case_id)
@@ -366,8 +358,8 @@ def case_assign(request: HttpRequest, case_id: int, payload: AssignIn) -> CaseDe
     return _case_detail(case)
 
 
-@router.post("/cases/{case_id}/escalate", response={200: CaseDetailOut, **ERRORS})
-def case_escalate(request: HttpRequest, case_id: int, payload: EscalateIn) -> CaseDetailOut:
+@router.post("/cases/{case_id}/escalate", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_escalate(request: HttpRequest, case_id: PathId, payload: EscalateIn) -> CaseDetailOut:
     """Escalate to a higher line with a reason (agents); engineering needs the plan's right."""
     viewer = _viewer(request)
     case = escalation_services.case_escalate(
@@ -382,16 +374,18 @@ def case_escalate(request: HttpRequest, case_id: int, payload: EscalateIn) -> Ca
 # --- self-escalation --------------------------------------------------------------------------
 
 
-@router.get("/cases/{case_id}/self-escalations", response={200: list[SelfEscalationOut], **ERRORS})
-def self_escalation_list(request: HttpRequest, case_id: int) -> object:
+@router.get(
+    "/cases/{case_id}/self-escalations", response={200: list[SelfEscalationOut], **READ_ERRORS}
+)
+def self_escalation_list(request: HttpRequest, case_id: PathId) -> object:
     """The case's escalation requests, newest first."""
     case = selectors.access_case(_viewer(request), case_id)
     return escalation_reads.case_self_escalations(case)
 
 
-@router.post("/cases/{case_id}/self-escalations", response={201: SelfEscalationOut, **ERRORS})
+@router.post("/cases/{case_id}/self-escalations", response={201: SelfEscalationOut, **WRITE_ERRORS})
 def self_escalation_create(
-    request: HttpRequest, case_id: int, payload: SelfEscalationIn
+    request: HttpRequest, case_id: PathId, payload: SelfEscalationIn
 ) -> Status[SelfEscalationOut]:
     """Ask for escalation (customers, on plans that allow it, once the case is open 24 h)."""
     viewer = _viewer(request)
@@ -404,9 +398,11 @@ def self_escalation_create(
     return Status(201, SelfEscalationOut.from_orm(escalation))
 
 
-@router.post("/self-escalations/{request_id}/decision", response={200: SelfEscalationOut, **ERRORS})
+@router.post(
+    "/self-escalations/{request_id}/decision", response={200: SelfEscalationOut, **WRITE_ERRORS}
+)
 def self_escalation_decide(
-    request: HttpRequest, request_id: int, payload: DecisionIn
+    request: HttpRequest, request_id: PathId, payload: DecisionIn
 ) -> SelfEscalation:
     """Accept (the case moves up a line) or reject an escalation request (supervisors)."""
     viewer = _viewer(request)

@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
+from pydantic import StrictBool, StrictInt
+
+from tierdesk.config.api_types import BodyId, Text
 
 StatusValue = Literal["new", "open", "waiting", "on_hold", "solved", "closed"]
 AgentStatusValue = Literal["open", "waiting", "on_hold", "solved"]
@@ -122,14 +125,16 @@ class CaseDetailOut(CaseOut):
 
 
 class CaseIn(Schema):
-    subject: str = Field(max_length=200)
-    description: str = Field(max_length=50_000)
-    severity: int = Field(ge=1, le=4)
+    subject: Text = Field(max_length=200)
+    description: Text = Field(max_length=50_000)
+    severity: StrictInt = Field(ge=1, le=4)
     channel: ChannelValue = "web"
-    requester_id: int | None = Field(
+    requester_id: BodyId | None = Field(
         None, description="Agents logging a phone or e-mail case: the customer it is for."
     )
-    cc: list[int] = Field(default_factory=list, description="Ids of users of the same account.")
+    cc: list[BodyId] = Field(
+        default_factory=list, max_length=100, description="Ids of users of the same account."
+    )
 
 
 class MessageOut(Schema):
@@ -146,8 +151,8 @@ class MessageOut(Schema):
 
 
 class MessageIn(Schema):
-    body: str = Field(max_length=50_000)
-    public: bool = Field(True, description="False: an internal note (agents only).")
+    body: Text = Field(max_length=50_000)
+    public: StrictBool = Field(True, description="False: an internal note (agents only).")
     status: AgentStatusValue | None = Field(
         None, description="Agents: the status the case moves to with this reply."
     )
@@ -178,27 +183,27 @@ class AttachmentOut(Schema):
 
 
 class SeverityIn(Schema):
-    severity: int = Field(ge=1, le=4)
-    note: str = Field("", max_length=5000)
+    severity: StrictInt = Field(ge=1, le=4)
+    note: Text = Field("", max_length=5000)
 
 
 class StatusIn(Schema):
     status: AgentStatusValue
-    note: str = Field("", max_length=5000)
+    note: Text = Field("", max_length=5000)
 
 
 class AssignIn(Schema):
-    assignee_id: int | None = Field(description="null: unassign.")
+    assignee_id: BodyId | None = Field(description="null: unassign.")
 
 
 class EscalateIn(Schema):
     line: LineValue
-    reason: str = Field(max_length=5000)
+    reason: Text = Field(max_length=5000)
 
 
 class SelfEscalationIn(Schema):
     reason: ReasonValue
-    details: str = Field("", max_length=5000)
+    details: Text = Field("", max_length=5000)
 
 
 class SelfEscalationOut(Schema):
@@ -215,8 +220,4 @@ class SelfEscalationOut(Schema):
 
 class DecisionIn(Schema):
     decision: Literal["accepted", "rejected"]
-    reason: str = Field(max_length=5000)
-
-
-class ErrorOut(Schema):
-    detail: str
+    reason: Text = Field(max_length=5000)
