@@ -147,9 +147,16 @@ def test_the_admin_sees_the_shift_then_applies_it_to_open_cases(staff_client, cu
         }
         assert case.sla_targets == target_table_to_json(sla_target_table(case.account))
         event = CaseEvent.objects.get(case=case, kind="targets")
-        assert event.before == target_table_to_json(default_table("premier"))
-        assert event.after == case.sla_targets
+        assert event.before == [
+            "S1 60/240 min 24x7",
+            "S2 240/1440 min business",
+            "S3 480/1440 min business",
+            "S4 480/1440 min business",
+        ]
+        assert event.after[1] == "S2 60/720 min business"
         assert event.actor is not None
+    history = staff_client.get(reverse("case-detail", args=[second.pk])).content.decode()
+    assert "SLA targets changed" in history and "S2 60/720 min business" in history
     # The timers follow the new due instants (the first case's first response is met).
     breach = SlaTimer.objects.get(
         case=second,

@@ -24,15 +24,12 @@ from tierdesk.accounts.entitlements import sla_target_table
 from tierdesk.accounts.models import SupportPlan
 from tierdesk.accounts.selectors.regions import calendars_memo
 from tierdesk.sla.clock import ClockStatus
-from tierdesk.sla.policies import target_table_to_json
+from tierdesk.sla.policies import TargetTable, target_table_to_json
 
-from ..choices import Status, TimerEvent
+from ..choices import EventKind, Status, TimerEvent
 from ..models import Case, SlaClock, SlaTimer
 from ..selectors.clocks import case_clock_inputs, case_target_table, support_plan_open_cases
 from .history import event_record
-
-# The history kind of an applied target change (EventKind.TARGETS once the vocabulary has it).
-TARGETS_CHANGED = "targets"
 
 
 def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> list[SlaClock]:
@@ -124,6 +121,16 @@ def clocks_recompute(*, case: Case, now: datetime, new_case: bool = False) -> li
     return rows
 
 
+def targets_shown(table: TargetTable) -> list[str]:
+    """A target table as the history shows it: ``S1 60/240 min 24x7``, one item a severity
+    (first response / resolution minutes, ``-`` for none, then the clock)."""
+    return [
+        f"S{severity} {target.first_response_minutes or '-'}/"
+        f"{target.resolution_minutes or '-'} min {target.clock.value}"
+        for severity, target in sorted(table.items())
+    ]
+
+
 def case_targets_apply(
     *, support_plans: Sequence[SupportPlan], actor: Any, now: datetime
 ) -> list[int]:
@@ -153,16 +160,16 @@ def case_targets_apply(
                     )
                 if target_table_to_json(case_target_table(case)) == table:
                     continue
-                before = case.sla_targets
+                before = targets_shown(case_target_table(case))
                 case.sla_targets = table
                 Case.objects.filter(pk=case.pk).update(sla_targets=table)
                 event_record(
                     case=case,
                     actor=actor,
                     at=now,
-                    kind=TARGETS_CHANGED,
+                    kind=EventKind.TARGETS,
                     before=before,
-                    after=table,
+                    after=targets_shown(case_target_table(case)),
                     note=str(plan),
                 )
                 clocks_recompute(case=case, now=now)
