@@ -99,6 +99,7 @@ def production_env(data_dir: Path) -> dict[str, str]:
         CONN_MAX_AGE="60",
         CONN_HEALTH_CHECKS="true",
         WHITENOISE_USE_FINDERS="false",
+        CLIENT_IP_PROXY_COUNT="1",
         LOG_LEVEL="WARNING",
         GUNICORN_ACCESS_LOG="",
         PYTHONUNBUFFERED="1",

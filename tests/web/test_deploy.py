@@ -24,6 +24,7 @@ PRODUCTION = {
     "CONN_MAX_AGE": "60",
     "CONN_HEALTH_CHECKS": "true",
     "WHITENOISE_USE_FINDERS": "false",
+    "CLIENT_IP_PROXY_COUNT": "1",
 }
 
 

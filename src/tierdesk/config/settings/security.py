@@ -36,6 +36,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address for throttling: the N-th entry from the right of X-Forwarded-For behind
+# CLIENT_IP_PROXY_COUNT proxies (docs/deploy.md), REMOTE_ADDR without proxies (the default, 0).
+CLIENT_IP_PROXY_COUNT = env_int("CLIENT_IP_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "tierdesk.web.client_ip.client_ip"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
