@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tierdesk.accounts.models import User
 
-from ..choices import Status
+from ..choices import EventKind, Status
 from ..models import Attachment, Case, Message
 from ..permissions import may_reply_as_customer, may_work
 from .cases import _lock
@@ -146,7 +146,7 @@ def attachment_add(
     attachment.file.save(filename, upload, save=False)
     try:
         attachment.save()
-        event_record(case=case, actor=actor, at=now, kind="attachment", after=filename)
+        event_record(case=case, actor=actor, at=now, kind=EventKind.ATTACHMENT, after=filename)
     except BaseException:
         # The row is not written: do not leave its file behind.
         attachment.file.delete(save=False)

@@ -215,7 +215,7 @@ def _case_create(
         case=case,
         actor=actor,
         at=now,
-        kind="created",
+        kind=EventKind.CREATED,
         after={"severity": severity, "channel": channel, "subject": subject},
     )
     notices.case_created(case=case)
@@ -261,7 +261,7 @@ def _set_status(
     if status == Status.CLOSED:
         case.closed_at = at
     return event_record(
-        case=case, actor=actor, at=at, kind="status", before=before, after=status, note=note
+        case=case, actor=actor, at=at, kind=EventKind.STATUS, before=before, after=status, note=note
     )
 
 
@@ -302,7 +302,7 @@ def case_reply(
         if public and case.first_responded_at is None:
             case.first_responded_at = now
             event_record(
-                case=case, actor=actor, at=now, kind="first_response", after=now.isoformat()
+                case=case, actor=actor, at=now, kind=EventKind.FIRST_RESPONSE, after=now.isoformat()
             )
         target = then_status or (Status.OPEN if case.status == Status.NEW else case.status)
         status_event = _set_status(case, target, actor=actor, at=now)
@@ -365,7 +365,7 @@ def case_change_severity(
         case=case,
         actor=actor,
         at=now,
-        kind="severity",
+        kind=EventKind.SEVERITY,
         before=case.severity,
         after=severity,
         note=note,
@@ -403,7 +403,7 @@ def case_assign(
         case=case,
         actor=actor,
         at=now,
-        kind="assignee",
+        kind=EventKind.ASSIGNEE,
         before=before,
         after=assignee.email if assignee else None,
     )
@@ -429,7 +429,7 @@ def case_set_tags(
     if names == before:
         return case
     case.tags.set([Tag.objects.get_or_create(name=name)[0] for name in names])
-    event_record(case=case, actor=actor, at=now, kind="tags", before=before, after=names)
+    event_record(case=case, actor=actor, at=now, kind=EventKind.TAGS, before=before, after=names)
     return case
 
 
@@ -453,25 +453,8 @@ def case_set_cc(
     after = sorted(p.email for p in people)
     if before != after:
         case.cc.set(people)
-        event_record(case=case, actor=actor, at=now, kind="cc", before=before, after=after)
+        event_record(case=case, actor=actor, at=now, kind=EventKind.CC, before=before, after=after)
     return case
-
-
-def _lock_pair(first: Case, second: Case) -> tuple[Case, Case]:
-    """Lock two cases in one statement, lowest primary key first, and return them re-read.
-
-    Two merges of A into B and of B into A at the same moment would otherwise lock the rows in
-    opposite orders and deadlock on PostgreSQL. With one order for everyone, the second merge
-    waits for the first to commit, then re-reads the rows it validates.
-    """
-    rows = {
-        case.pk: case
-        for case in Case.objects.select_for_update(of=("self",))
-        .select_related("account__support_plan")
-        .filter(pk__in=(first.pk, second.pk))
-        .order_by("pk")
-    }
-    return rows[first.pk], rows[second.pk]
 
 
 @transaction.atomic
@@ -480,20 +463,20 @@ def case_merge(*, actor: User, source: Case, target: Case, now: datetime | None 
     now = now or timezone.now()
     if source.pk == target.pk:
         raise ValidationError({"target": _("A case cannot be merged into itself.")})
-    source, target = _lock_pair(source, target)
-    # Validated after locking: a concurrent merge may have closed either case meanwhile.
+    # Both rows in one statement, lowest primary key first: locked one by one in the callers'
+    # orders, merges of A into B and of B into A at the same moment would deadlock on
+    # PostgreSQL. Validated after locking: a concurrent merge may have merged either meanwhile.
+    rows = Case.objects.select_for_update(of=("self",)).select_related("account__support_plan")
+    locked = rows.filter(pk__in=(source.pk, target.pk)).order_by("pk").in_bulk()
+    source, target = locked[source.pk], locked[target.pk]
     if not (may_work(actor, source) and may_work(actor, target)):
         raise PermissionDenied(_("You may not work these cases."))
     if source.account_id != target.account_id:
         raise ValidationError({"target": _("Only cases of the same account can be merged.")})
-    if source.merged_into_id is not None:
-        raise ValidationError(
-            {"target": _("Case #%(n)d was already merged into another case.") % {"n": source.pk}}
-        )
-    if target.merged_into_id is not None:
-        raise ValidationError(
-            {"target": _("Case #%(n)d was already merged into another case.") % {"n": target.pk}}
-        )
+    for case in (source, target):
+        if case.merged_into_id is not None:
+            message = _("Case #%(n)d was already merged into another case.") % {"n": case.pk}
+            raise ValidationError({"target": message})
     if target.status == Status.CLOSED or source.status == Status.CLOSED:
         raise ValidationError({"target": _("Closed cases cannot be merged.")})
     people = {source.requester_id, *source.cc.values_list("pk", flat=True)} - {target.requester_id}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tierdesk.accounts.entitlements import Capability, account_may, may_self_escalate
 from tierdesk.accounts.models import User
 
-from ..choices import EscalationReason, Line, Status
+from ..choices import EscalationReason, EventKind, Line, Status
 from ..models import Case, SelfEscalation
 from ..permissions import may_decide_self_escalation, may_escalate_to
 from . import notices
@@ -25,7 +25,13 @@ LINE_ORDER = (Line.L1, Line.L2, Line.ENGINEERING)
 
 def _move_line(case: Case, line: str, *, actor: User | None, at: datetime, reason: str) -> None:
     event_record(
-        case=case, actor=actor, at=at, kind="escalated", before=case.line, after=line, note=reason
+        case=case,
+        actor=actor,
+        at=at,
+        kind=EventKind.ESCALATED,
+        before=case.line,
+        after=line,
+        note=reason,
     )
     case.line = line
     # The case goes back to the new line's queue: whoever held it on the old line lets go.
@@ -98,7 +104,9 @@ def self_escalation_request(
         details=(details or "").strip()[:5000],
         requested_at=now,
     )
-    event_record(case=case, actor=actor, at=now, kind="self_escalation_requested", after=reason)
+    event_record(
+        case=case, actor=actor, at=now, kind=EventKind.SELF_ESCALATION_REQUESTED, after=reason
+    )
     notices.self_escalation_requested(case=case, request=request)
     return request
 
@@ -134,7 +142,7 @@ def self_escalation_decide(
         case=case,
         actor=actor,
         at=now,
-        kind="self_escalation_decided",
+        kind=EventKind.SELF_ESCALATION_DECIDED,
         after=request.decision,
         note=reason,
     )

@@ -29,7 +29,7 @@ from tierdesk.notifications.selectors import prime_recipients, recipients_memo
 from tierdesk.notifications.services import outbox_batch
 from tierdesk.sla.policies import ClockKind
 
-from ..choices import Line, Status, TimerEvent
+from ..choices import EventKind, Line, Status, TimerEvent
 from ..models import Case, CaseEvent, SlaClock, SlaTimer
 from ..selectors.clocks import case_calendar
 from . import notices
@@ -232,7 +232,7 @@ def _act(
         writes.event(
             case,
             now,
-            "sla_breach",
+            EventKind.SLA_BREACH,
             after={"target": timer.target, "due_at": clock.due_at.isoformat()},
         )
         notices.sla_breach(case=case, timer=timer)
@@ -248,7 +248,7 @@ def _act(
     writes.event(
         case,
         now,
-        "sla_warning",
+        EventKind.SLA_WARNING,
         after={
             "target": timer.target,
             "fraction": timer.fraction,
@@ -261,7 +261,7 @@ def _act(
         writes.event(
             case,
             now,
-            "escalated",
+            EventKind.ESCALATED,
             before=case.line,
             after=Line.L2,
             note="automatic: breach risk on Premier+",
