@@ -276,7 +276,7 @@ def test_members_list_their_cases_admins_all_of_the_account(client, customer, ac
 def test_list_never_shows_another_tenants_cases(client, customer, other_customer, agent):
     open_case(other_customer)
     body = client.get("/api/v1/cases", headers=bearer(customer)).json()
-    assert body == {"items": [], "count": 0}
+    assert body == {"items": [], "count": 0, "count_capped": False}
     other_account = other_customer.account_id
     body = client.get(f"/api/v1/cases?account={other_account}", headers=bearer(customer)).json()
     assert body["count"] == 0
