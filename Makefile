@@ -11,7 +11,7 @@ PRODUCTION_FLAGS ?= --schemathesis-advisory
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench clean
+.PHONY: run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ test: lint pytest pytest-postgres test-production
 bench: install-dev
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/sla_bench.py
+
+## bench-cases: the cases benchmark (not a test; CI never runs it), e.g.
+##   make bench-cases BENCH_ARGS="--sizes 10000,100000 --db sqlite --samples 50 --no-http"
+bench-cases: install-dev
+	$(BIN)/python bench/cases_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
