@@ -24,7 +24,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import SupportRegionFactory, VendorUserFactory
+from tests.factories import StaffAdminFactory, SupportRegionFactory, VendorUserFactory
 from tierdesk.accounts.roles import Role
 from tierdesk.accounts.services.tokens import api_token_create
 from tierdesk.tickets.choices import EventKind, Line, Status, TargetKind
@@ -216,13 +216,29 @@ def check(
     assert (case.status, case.line) == (status, line)
     assert clocks(case_id) == clock
     assert kinds(case_id) == history
+    assert history_on_the_page(case_id) == [(k, str(EventKind(k).label)) for k in history]
     return case
 
 
+_VIEWER: dict[str, Client] = {}
+
+
+def history_on_the_page(case_id: int) -> list[tuple[str, str]]:
+    """The history rows of the console's case page (kind, what), seen by a staff admin."""
+    html = _VIEWER["client"].get(reverse("case-detail", args=[case_id])).content.decode()
+    section = html.split('id="history"')[1].split("</table>")[0]
+    assert not re.search(r">[^<]*\d{4}-\d\d-\d\dT\d\d:\d\d", section)  # no ISO stamps shown
+    rows = re.findall(r'<tr data-kind="(\w+)">(.*?)</tr>', section, re.S)
+    return [(kind, re.findall(r"<td>(.*?)</td>", cells, re.S)[2].strip()) for kind, cells in rows]
+
+
 @pytest.fixture
-def frozen() -> Iterator[time_machine.Coordinates]:
+def frozen(db: None) -> Iterator[time_machine.Coordinates]:
+    _VIEWER["client"] = Client()
+    _VIEWER["client"].force_login(StaffAdminFactory())
     with time_machine.travel(rome(2026, 3, 2, 10, 0), tick=False) as traveller:
         yield traveller
+    _VIEWER.clear()
 
 
 # Open -> reply -> later wait -> customer answers -> solve -> reopen -> close ---------------------
