@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 # The production run: schemathesis's examples per operation, and extra flags for tests/production/run.py
-# (--schemathesis-advisory reports schemathesis's findings without failing).
+# (--schemathesis-advisory reports schemathesis's findings without failing; --require fails when
+# PostgreSQL or Redis is missing instead of skipping).
 PRODUCTION_MAX_EXAMPLES ?= 30
-PRODUCTION_FLAGS ?= --schemathesis-advisory
+PRODUCTION_FLAGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

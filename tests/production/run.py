@@ -243,6 +243,10 @@ def run_schemathesis(
         str(report),
         "--suppress-health-check",
         "all",
+        # Revoking tokens by guessed ids would revoke the run's own token half-way; the workflow
+        # tests revoke one instead.
+        "--exclude-path",
+        "/api/v1/me/tokens/{token_id}",
     ]
     say(f"schemathesis as {who}: max {max_examples} examples per operation")
     started = time.monotonic()

@@ -268,3 +268,14 @@ def test_another_account_cannot_see_or_touch_a_case(customer, other_customer):
     ]:
         status, _answer = other_customer.request(method, path, body)
         assert status == 404, (method, path)
+
+
+def test_a_revoked_token_stops_working_at_once(customer):
+    status, made = customer.post("/api/v1/me/tokens", {"name": "revoke me"})
+    assert status == 201, made
+    fresh = Client.__new__(Client)
+    fresh.token = made["secret"]
+    assert fresh.get("/api/v1/me")[0] == 200
+    status, _ = customer.request("DELETE", f"/api/v1/me/tokens/{made['id']}")
+    assert status == 204
+    assert fresh.get("/api/v1/me")[0] == 401

@@ -34,6 +34,10 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle each worker after about this many requests, so no leak can grow without bound.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10
+# The longest request line gunicorn accepts (its maximum; 4094 by default). Longer ones get
+# gunicorn's own 400 before tierdesk sees them: the API's bounded query parameters fit well
+# below it. (nginx in front answers 414 past its large_client_header_buffers, 8k by default.)
+limit_request_line = _int("GUNICORN_LIMIT_REQUEST_LINE", 8190)
 proc_name = "tierdesk-web"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
