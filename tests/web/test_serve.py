@@ -158,7 +158,7 @@ def pid_alive(pid: int) -> bool:
 
 
 def test_serve_runs_gunicorn_restarts_a_killed_task_worker_and_health_says_so(serve):
-    served = serve("--workers", "2", "--task-workers", "2", "--restart-delay", "4")
+    served = serve("--workers", "2", "--task-workers", "2", "--restart-delay", "6")
 
     def healthy() -> dict[str, Any] | None:
         status, report = served.health()
@@ -189,7 +189,7 @@ def test_serve_runs_gunicorn_restarts_a_killed_task_worker_and_health_says_so(se
         return report if status == 503 and states["task-1"]["state"] == "down" else None
 
     # Within seconds (the supervisor polls every 0.25 s), not after WORKER_HEARTBEAT_MAX_AGE.
-    report = wait_for("/healthz reporting the killed worker down", reported_down, timeout=3.5)
+    report = wait_for("/healthz reporting the killed worker down", reported_down, timeout=5.5)
     assert report["worker"]["ok"] is False
     assert report["worker"]["age_seconds"] < 180  # the queue's heartbeat alone was still fresh
 
