@@ -12,7 +12,7 @@ PRODUCTION_FLAGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases clean
+.PHONY: assets run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ migrate: install
 
 demo: migrate
 	$(BIN)/tierdesk load_demo
+
+## assets: rebuild the vendored design system (Bootstrap, its icons' sprite) from package-lock.json
+## into src/tierdesk/web/static/web/vendor/ (needs Node and npm; `make run` does not)
+assets:
+	npm ci --ignore-scripts --no-audit --no-fund
+	npm run build
 
 ## run: install, migrate, load the demo data and serve on http://$(HOST):$(PORT) with the worker
 run: demo
