@@ -499,6 +499,10 @@ class _Writer:
 
     def create_indexes(self, statements: Iterable[str]) -> None:
         with self.connection.cursor() as cursor:
+            if self.postgres:
+                # The deferred foreign-key checks of the loaded rows run now, not at COMMIT:
+                # PostgreSQL builds no index on a table with pending trigger events.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for ddl in statements:
                 cursor.execute(ddl)
 

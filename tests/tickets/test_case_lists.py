@@ -213,3 +213,90 @@ def test_lists_and_filters_do_not_depend_on_query_order(client, many, supervisor
         for order in itertools.permutations(pairs)
     }
     assert len(pages) == 1
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def _search(client, user, term):
+    from urllib.parse import quote
+
+    body = client.get(f"/api/v1/cases?limit=200&search={quote(term)}", headers=bearer(user))
+    assert body.status_code == 200, body.content
+    return [row["id"] for row in body.json()["items"]]
+
+
+@pytest.fixture
+def texts(premier_account, customer):
+    now = timezone.now()
+    subjects = [
+        ("Cloud recording stops", "After ten minutes the recording ends."),
+        ("Audio drops", "Città di Roma: the caller's audio drops."),
+        ("Sign-in fails", "Single sign-on answers HTTP 500."),
+        ("Recordings missing", "Nothing in the library."),
+    ]
+    return Case.objects.bulk_create(
+        Case(
+            account_id=customer.account_id,
+            requester=customer,
+            subject=subject,
+            description=description,
+            severity=3,
+            channel="web",
+            region_id=premier_account.region_id,
+            created_at=now - timedelta(minutes=i),
+        )
+        for i, (subject, description) in enumerate(subjects)
+    )
+
+
+@pytest.mark.parametrize("few", [True, False], ids=["reads-matches", "walks-the-index"])
+def test_search_finds_words_by_their_beginning_in_subject_and_description(
+    client, texts, supervisor, monkeypatch, few
+):
+    from tierdesk.tickets.selectors import cases as case_selectors
+
+    # Both plans of SQLite give the same answer: few matches read by id, or the list's index
+    # walked with the matches as a set.
+    monkeypatch.setattr(case_selectors, "SEARCH_FEW", 1000 if few else 0)
+    cloud, audio, sign, missing = (c.pk for c in texts)
+    assert _search(client, supervisor, "recording") == [cloud, missing]
+    assert _search(client, supervisor, "RECORD") == [cloud, missing]
+    assert _search(client, supervisor, "recording ten") == [cloud]  # every word
+    assert _search(client, supervisor, "città") == [audio]
+    if connection.vendor == "sqlite":
+        assert _search(client, supervisor, "citta") == [audio]  # FTS5 folds accents
+    assert _search(client, supervisor, "sign-on 500") == [sign]
+    assert _search(client, supervisor, f"#{sign}") == [sign]
+    assert _search(client, supervisor, str(missing)) == [missing]
+    assert _search(client, supervisor, "zebra") == []
+    assert _search(client, supervisor, '"*') == []  # no words: nothing, not an error
+    assert _search(client, supervisor, "ord") == []  # beginnings of words, not any substring
+
+
+def test_search_follows_changed_and_deleted_cases(client, texts, supervisor):
+    cloud = texts[0]
+    Case.objects.filter(pk=cloud.pk).update(subject="Webinar page blank")
+    assert _search(client, supervisor, "webinar") == [cloud.pk]
+    assert cloud.pk not in _search(client, supervisor, "cloud")
+    Case.objects.filter(pk=cloud.pk).delete()
+    assert _search(client, supervisor, "webinar") == []
+
+
+def test_a_search_count_is_capped_lower(client, many, supervisor, monkeypatch):
+    monkeypatch.setattr(cases_api, "SEARCH_COUNT_LIMIT", 3)
+    body = client.get("/api/v1/cases?search=audio&limit=2", headers=bearer(supervisor)).json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_on_postgresql_search_uses_the_full_text_index(many, supervisor):
+    queryset = reads.api_case_list(
+        supervisor, reads.ApiCaseFilters(base=CaseFilters(search="recording"))
+    )
+    sql, params = queryset.values("pk")[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "case_search" in plan, plan

@@ -84,21 +84,26 @@ def _person_row(values: dict[str, Any], prefix: str) -> dict[str, Any] | None:
 # `count_capped` is true. An exact count reads every match (half a million index entries for
 # "closed" at 1,000,000 cases, 30-50 ms); a capped one stops after COUNT_LIMIT + 1.
 COUNT_LIMIT = 10_000
+# With `search`, matches are checked against the full-text index's set one by one: counted up
+# to this many (a common word's count would otherwise read most of the list index).
+SEARCH_COUNT_LIMIT = 1_000
 
 
 class _CaseRows:
     """A case list read as plain rows: one query a page and no model instances (list speed)."""
 
-    def __init__(self, queryset: QuerySet[Case]) -> None:
+    def __init__(self, queryset: QuerySet[Case], *, count_limit: int | None = None) -> None:
         self.queryset = queryset
+        self.count_limit = count_limit
 
     def all(self) -> "_CaseRows":
         return self
 
     def count_capped(self) -> tuple[int, bool]:
-        """The number of matches up to COUNT_LIMIT, and whether there are more."""
-        found = self.queryset.order_by()[: COUNT_LIMIT + 1].count()
-        return min(found, COUNT_LIMIT), found > COUNT_LIMIT
+        """The number of matches up to the limit (COUNT_LIMIT), and whether there are more."""
+        limit = COUNT_LIMIT if self.count_limit is None else self.count_limit
+        found = self.queryset.order_by()[: limit + 1].count()
+        return min(found, limit), found > limit
 
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
         # A deferred join: the page's ids come from a covering scan of a list index (every
@@ -125,10 +130,13 @@ class CaseListPagination(Pagination):
     class Output(Schema):
         items: list[Any]
         count: int = Field(
-            description=f"The matching cases, counted up to {COUNT_LIMIT:,} (see count_capped)."
+            description=(
+                f"The matching cases, counted up to {COUNT_LIMIT:,} ({SEARCH_COUNT_LIMIT:,} with "
+                "search; see count_capped)."
+            )
         )
         count_capped: bool = Field(
-            description=f"True when more than {COUNT_LIMIT:,} cases match: page on with offset."
+            description="True when more cases match than were counted: page on with offset."
         )
 
     def paginate_queryset(
@@ -188,7 +196,10 @@ def case_list(
         line=line,
         account_id=account,
     )
-    return _CaseRows(reads.api_case_list(_viewer(request), filters))
+    return _CaseRows(
+        reads.api_case_list(_viewer(request), filters),
+        count_limit=SEARCH_COUNT_LIMIT if search else None,
+    )
 
 
 @router.post("/cases", response={200: CaseDetailOut, 201: CaseDetailOut, **WRITE_ERRORS})

@@ -8,10 +8,14 @@ A case the user may not see answers 404, exactly like a case that does not exist
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
 from django.http import Http404
 
 from tierdesk.accounts.roles import Role
@@ -132,12 +136,68 @@ def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
             else cases.filter(requester_id=user.pk)
         )
     if filters.search:
-        term = filters.search.strip()
-        by_number = Q(pk=int(term.lstrip("#"))) if term.lstrip("#").isdigit() else Q(pk__in=[])
-        cases = cases.filter(
-            by_number | Q(subject__icontains=term) | Q(description__icontains=term)
-        )
+        cases = cases.filter(search_q(filters.search))
     return cases.order_by("-created_at", "-pk")
+
+
+_WORD = re.compile(r"\w+")
+MAX_SEARCH_WORDS = 8
+
+
+def search_q(term: str) -> Q:
+    """Cases whose subject or description has every word of `term` (as a word's beginning),
+    or the case numbered `term` ("123" or "#123").
+
+    Served by a full-text index (migration 0006), not by reading every case: SQLite's FTS5
+    table `tickets_case_search`, PostgreSQL's GIN index on the cases' text vector (the
+    'simple' configuration: words as written, any language, no stemming).
+    """
+    term = term.strip()
+    digits = term.lstrip("#")
+    by_number = Q(pk=int(digits)) if digits.isdigit() and len(digits) <= 18 else Q(pk__in=[])
+    words = [word.lower() for word in _WORD.findall(term)][:MAX_SEARCH_WORDS]
+    if not words:
+        return by_number
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"{word}:*" for word in words)
+        by_words = Q(
+            RawSQL(
+                # The expression of the index case_search, so that the index serves it.
+                "to_tsvector('simple'::regconfig, subject || ' ' || description) "
+                "@@ to_tsquery('simple'::regconfig, %s)",
+                [query],
+                output_field=BooleanField(),
+            )
+        )
+    else:
+        match = " ".join(f'"{word}"*' for word in words)
+        matches = RawSQL(
+            "SELECT rowid FROM tickets_case_search WHERE tickets_case_search MATCH %s", [match]
+        )
+        if _sqlite_matches_over(match, SEARCH_FEW):
+            # A common term: walk the list's index in its order and keep the cases among the
+            # matches (a set built once), stopping after a page. The unary + keeps SQLite from
+            # reading every match by id and sorting them all, its choice otherwise.
+            plus_id = Func(F("pk"), template="+%(expressions)s", output_field=IntegerField())
+            by_words = Q(In(plus_id, matches))
+        else:
+            # A rare term: read its few matches by id and sort them.
+            by_words = Q(pk__in=matches)
+    return by_number | by_words
+
+
+# Past this many matches, a search walks the list's index instead of reading every match.
+SEARCH_FEW = 1000
+
+
+def _sqlite_matches_over(match: str, limit: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM tickets_case_search "
+            "WHERE tickets_case_search MATCH %s LIMIT %s)",
+            [match, limit + 1],
+        )
+        return bool(cursor.fetchone()[0] > limit)
 
 
 def queue(user: Any, *, line: str, region_id: int | None = None) -> QuerySet[Case]:
