@@ -128,6 +128,7 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin[Case]):
         "solved_at",
         "closed_at",
         "next_due_at",
+        "sla_targets",  # the targets in force when the case opened (docs/plans.md)
         "tag_names",
     )
     fields = readonly_fields
