@@ -300,3 +300,18 @@ def test_on_postgresql_search_uses_the_full_text_index(many, supervisor):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "case_search" in plan, plan
+
+
+def test_the_rows_are_exactly_the_schema_and_agree_with_a_read(client, many, supervisor, agent):
+    """The list renders its rows without the schema's validation: they must be what it gives."""
+    from tierdesk.tickets.api import PagedCaseOut
+
+    headers = bearer(supervisor)
+    raw = client.get("/api/v1/cases?limit=20", headers=headers).json()
+    validated = PagedCaseOut.model_validate(raw).model_dump(mode="json")
+    assert set(raw) == {"items", "count", "count_capped"}
+    assert [set(row) for row in raw["items"]] == [set(row) for row in validated["items"]]
+    for row in raw["items"]:
+        detail = client.get(f"/api/v1/cases/{row['id']}", headers=headers).json()
+        assert row == {key: detail[key] for key in row}
+    assert any(row["assignee"] for row in raw["items"])
