@@ -218,7 +218,7 @@ def _case_create(
         kind=EventKind.CREATED,
         after={"severity": severity, "channel": channel, "subject": subject},
     )
-    notices.case_created(case=case)
+    notices.case_opened(case=case, cc=cc_people, clocks=clocks)
     return CaseOpened(case=case, created=True, clocks=clocks)
 
 
@@ -373,7 +373,7 @@ def case_change_severity(
     case.severity = severity
     case.save()
     clocks_recompute(case=case, now=now)
-    notices.case_created(case=case)  # A case raised to severity 1 or 2 reaches the TAM too.
+    notices.severity_changed(case=case)
     return case
 
 

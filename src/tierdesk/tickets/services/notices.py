@@ -6,22 +6,42 @@ a case's events to its notification kinds and picks the customers and deciders i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from tierdesk.accounts.models import User
-from tierdesk.accounts.roles import Role
+from tierdesk.notifications import selectors as recipients
 from tierdesk.notifications import services as notifications
 
+from ..choices import TargetKind
+
 if TYPE_CHECKING:
-    from ..models import Case, Message, SelfEscalation, SlaTimer
+    from ..models import Case, Message, SelfEscalation, SlaClock, SlaTimer
 
 
 def _customers(case: Case) -> list[User]:
     return [case.requester, *case.cc.all()]
 
 
-def case_created(*, case: Case) -> None:
-    """Premier+ accounts' technical account manager hears of every severity 1 and 2 case."""
+def case_opened(*, case: Case, cc: Iterable[User], clocks: Iterable[SlaClock]) -> None:
+    """The requester and CCs get an acknowledgement (number, severity, first-response due, link);
+    a Premier+ account's TAM hears of a severity 1 or 2 case.
+
+    `cc` and `clocks` are what opening the case just wrote, so nothing is read back; all the
+    rows go to the outbox in one statement.
+    """
+    first_response = next(
+        (clock.due_at for clock in clocks if clock.target == TargetKind.FIRST_RESPONSE), None
+    )
+    with notifications.outbox_batch():
+        notifications.notify_case_created(
+            case=case, recipients=[case.requester, *cc], first_response_due_at=first_response
+        )
+        notifications.notify_tam_case(case=case, account=case.account)
+
+
+def severity_changed(*, case: Case) -> None:
+    """A case raised to severity 1 or 2 reaches a Premier+ account's TAM too."""
     notifications.notify_tam_case(case=case, account=case.account)
 
 
@@ -54,7 +74,8 @@ def sla_breach(*, case: Case, timer: SlaTimer) -> None:
 
 
 def sla_warning(*, case: Case, timer: SlaTimer) -> None:
-    """A warning reaches the assignee and, on Premier+, the TAM."""
+    """A warning reaches the assignee (nobody has the case: the region's supervisors) and, on
+    Premier+, the TAM (`notifications.selectors.sla_alert_recipients`)."""
     notifications.notify_sla_warning(
         case=case, timer_id=timer.pk, target=timer.target, due_at=timer.due_at
     )
@@ -62,9 +83,7 @@ def sla_warning(*, case: Case, timer: SlaTimer) -> None:
 
 def self_escalation_requested(*, case: Case, request: SelfEscalation) -> None:
     """The region's supervisors hear of a customer's escalation request."""
-    supervisors = User.objects.filter(
-        role=Role.SUPERVISOR, is_active=True, region_id=case.region_id
-    )
+    supervisors = recipients.region_supervisors(region_id=case.region_id)
     notifications.notify_self_escalation_requested(
         case=case,
         request_id=request.pk,
