@@ -202,6 +202,11 @@ def plan_target_table(case: Case) -> dict[int, Target]:
     return sla_target_table(case.account)
 
 
+def plan_table_key(case: Case) -> tuple[int, bool]:
+    """What `plan_target_table` depends on: the support plan, and whether the license is paid."""
+    return case.account.support_plan_id, case.account.license_plan.is_paid
+
+
 @dataclass(frozen=True)
 class TargetShift:
     """How the due instants of one target move over a plan's open cases (seconds, signed)."""
@@ -233,7 +238,7 @@ def target_change_preview(support_plan: SupportPlan, *, now: datetime) -> Target
     cases = list(support_plan_open_cases(support_plan))
     pauses_by_case: dict[int, Pauses] = defaultdict(list)
     for case_id, start, end in (
-        Pause.objects.filter(case__in=[c.pk for c in cases])
+        Pause.objects.filter(case__in=support_plan_open_cases(support_plan).values("pk"))
         .order_by("started_at")
         .values_list("case_id", "started_at", "ended_at")
     ):
@@ -242,12 +247,12 @@ def target_change_preview(support_plan: SupportPlan, *, now: datetime) -> Target
     added: dict[str, int] = dict.fromkeys(TargetKind.values, 0)
     removed: dict[str, int] = dict.fromkeys(TargetKind.values, 0)
     changing = moving = 0
-    tables: dict[int, dict[int, Target]] = {}  # by account: one query per account
+    tables: dict[tuple[int, bool], dict[int, Target]] = {}  # at most two queries
     with calendars_memo():
         for case in cases:
-            table = tables.get(case.account_id)
+            table = tables.get(plan_table_key(case))
             if table is None:
-                table = tables[case.account_id] = plan_target_table(case)
+                table = tables[plan_table_key(case)] = plan_target_table(case)
             if table == case_target_table(case):
                 continue
             changing += 1

@@ -28,7 +28,13 @@ from tierdesk.sla.policies import TargetTable, target_table_to_json
 
 from ..choices import EventKind, Status, TimerEvent
 from ..models import Case, SlaClock, SlaTimer
-from ..selectors.clocks import case_clock_inputs, case_target_table, support_plan_open_cases
+from ..selectors.clocks import (
+    case_clock_inputs,
+    case_target_table,
+    plan_table_key,
+    plan_target_table,
+    support_plan_open_cases,
+)
 from .history import event_record
 
 
@@ -151,12 +157,12 @@ def case_targets_apply(
                 .filter(pk__in=ids, in_queue=True)
                 .order_by("pk")
             )
-            tables: dict[int, dict[str, dict[str, object]]] = {}
+            tables: dict[tuple[int, bool], dict[str, dict[str, object]]] = {}
             for case in cases:
-                table = tables.get(case.account_id)
+                table = tables.get(plan_table_key(case))
                 if table is None:
-                    table = tables[case.account_id] = target_table_to_json(
-                        sla_target_table(case.account)
+                    table = tables[plan_table_key(case)] = target_table_to_json(
+                        plan_target_table(case)
                     )
                 if target_table_to_json(case_target_table(case)) == table:
                     continue
