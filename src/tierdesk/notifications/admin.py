@@ -14,6 +14,14 @@ from .kinds import SECRET_KINDS
 from .models import OutboxMessage
 from .services import outbox_cancel, outbox_retry
 
+# The body is shown through `body`, which hides a one-time link (an invitation's token) from
+# whoever reads the admin; the worker sends the stored body.
+SHOWN_FIELDS: tuple[str, ...] = tuple(
+    "body" if field.name == "body_text" else field.name
+    for field in OutboxMessage._meta.fields
+    if field.name != "id"
+)
+
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
@@ -23,14 +31,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = False
     actions = ("retry_messages", "cancel_messages")
-    # The body is shown through `body`, which hides a one-time link (an invitation's token) from
-    # whoever reads the admin; the worker sends the stored body.
-    fields = tuple(
-        "body" if field.name == "body_text" else field.name
-        for field in OutboxMessage._meta.fields
-        if field.name != "id"
-    )
-    readonly_fields = fields
+    fields = SHOWN_FIELDS
+    readonly_fields = SHOWN_FIELDS
 
     @admin.display(description=_("body"))
     def body(self, obj: OutboxMessage) -> str:
