@@ -1,4 +1,4 @@
-"""The URL root: pages, the API under /api/v1/, health and the admin."""
+"""The URL root: pages, the API under /api/v1/, health and the admin; the error pages."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -15,3 +15,9 @@ urlpatterns = [
     path("", include("tierdesk.tickets.urls")),
     path("", include("tierdesk.web.urls")),
 ]
+
+# The error pages in the product's layout (tierdesk.web.errors; CSRF_FAILURE_VIEW for the CSRF one).
+handler400 = "tierdesk.web.errors.bad_request"
+handler403 = "tierdesk.web.errors.permission_denied"
+handler404 = "tierdesk.web.errors.page_not_found"
+handler500 = "tierdesk.web.errors.server_error"

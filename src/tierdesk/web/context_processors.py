@@ -2,9 +2,14 @@
 
 from django.http import HttpRequest
 
-from .navigation import navigation_for
+from .navigation import MAIN, USER, navigation_for
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """The navigation entries the current user may see."""
-    return {"nav_items": navigation_for(getattr(request, "user", None))}
+    """The navigation entries the current user may see: all of them, and split by menu."""
+    items = navigation_for(getattr(request, "user", None))
+    return {
+        "nav_items": items,
+        "nav_main": [item for item in items if item.menu == MAIN],
+        "nav_user": [item for item in items if item.menu == USER],
+    }

@@ -1,7 +1,8 @@
 """Navigation entries by role.
 
-One declarative list: each entry names its URL and who sees it. An entry whose URL does not
-exist (yet) is skipped, so an app can list its pages here before they are routed.
+One declarative list: each entry names its URL, who sees it and where the layout shows it (the
+top bar, or the signed-in user's menu). An entry whose URL does not exist (yet) is skipped, so an
+app can list its pages here before they are routed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class NavItem:
     label: str
     url: str
     name: str
+    menu: str = "main"
 
 
 Audience = Callable[[Any], bool]
@@ -69,11 +71,16 @@ def django_staff(user: Any) -> bool:
     return signed_in(user) and bool(getattr(user, "is_staff", False))
 
 
+MAIN = "main"  # the top bar
+USER = "user"  # the signed-in user's menu: their own settings and their account's
+
+
 @dataclass(frozen=True)
 class NavEntry:
     label: str | Promise
     url_name: str
     audience: Audience
+    menu: str = MAIN
 
 
 # In display order. Other apps add their entries here (help center, tickets, queues, ...).
@@ -85,10 +92,10 @@ ENTRIES: list[NavEntry] = [
     NavEntry(_("Queues"), "tickets:queues", vendor_staff),
     NavEntry(_("Escalations"), "tickets:escalations", supervisors),
     NavEntry(_("Reports"), "reports:index", supervisors),
-    NavEntry(_("Account"), "account", customers),
-    NavEntry(_("Account users"), "account-users", account_admins),
-    NavEntry(_("Profile"), "profile", signed_in),
-    NavEntry(_("API tokens"), "api-tokens", signed_in),
+    NavEntry(_("Account"), "account", customers, USER),
+    NavEntry(_("Account users"), "account-users", account_admins, USER),
+    NavEntry(_("Profile"), "profile", signed_in, USER),
+    NavEntry(_("API tokens"), "api-tokens", signed_in, USER),
     NavEntry(_("Administration"), "admin:index", django_staff),
 ]
 
@@ -103,5 +110,5 @@ def navigation_for(user: Any) -> list[NavItem]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append(NavItem(label=str(entry.label), url=url, name=entry.url_name))
+        items.append(NavItem(label=str(entry.label), url=url, name=entry.url_name, menu=entry.menu))
     return items

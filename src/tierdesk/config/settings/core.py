@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "crispy_forms",
+    "crispy_bootstrap5",
     "axes",
     "django_tasks",
     "huey.contrib.djhuey",
@@ -66,6 +68,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through django-crispy-forms with its Bootstrap 5 pack (docs/design.md).
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS: list[str] = []

@@ -45,6 +45,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "tierdesk.web.errors.csrf_failure"
 
 # HTTPS (docs/deploy.md). Behind a TLS-terminating proxy, SECURE_PROXY_SSL_HEADER names the header
 # the proxy sets, e.g. HTTP_X_FORWARDED_PROTO (value "https"; "NAME,VALUE" for another value).
