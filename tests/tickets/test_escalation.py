@@ -371,3 +371,14 @@ def test_the_desk_and_the_api_use_one_scope(supervisor, us_request):
         reads = __import__(f"tierdesk.tickets.selectors.{module}", fromlist=["x"])
         assert not hasattr(reads, "access_self_escalation"), module
         assert not hasattr(reads, "case_self_escalations"), module
+
+
+def test_the_case_page_offers_deciding_only_to_the_regions_supervisors(supervisor, us_request):
+    link = reverse("tickets:escalations")
+    page = reverse("case-detail", args=[us_request.case_id])
+    browser = Client()
+    browser.force_login(supervisor)  # Italy's: sees the case, does not decide its request
+    html = browser.get(page).content.decode()
+    assert f'href="{link}"' not in html.split("<main", 1)[1]
+    browser.force_login(VendorUserFactory(role=Role.SUPERVISOR, region=us_request.case.region))
+    assert f'href="{link}"' in browser.get(page).content.decode().split("<main", 1)[1]

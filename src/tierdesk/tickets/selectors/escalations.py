@@ -33,6 +33,11 @@ def decidable_self_escalations(user: User) -> QuerySet[SelfEscalation]:
     return SelfEscalation.objects.filter(decidable_scope_q(user))
 
 
+def decides_for_case(user: User, case: Case) -> bool:
+    """Whether the user decides this case's requests (the same scope: its region's supervisors)."""
+    return decidable_self_escalations(user).filter(case=case).exists()
+
+
 def access_self_escalation(user: User, request_id: int) -> SelfEscalation:
     """A request to decide, with its case; Http404 for one the user has no business with.
 

@@ -45,10 +45,10 @@ from ..forms.console import (
     add_service_errors,
 )
 from ..models import Case
-from ..permissions import may_assign_others, may_decide_self_escalation, may_work
+from ..permissions import may_assign_others, may_work
 from ..selectors import console as reads
 from ..selectors.cases import access_case, visible_cases
-from ..selectors.escalations import case_self_escalations
+from ..selectors.escalations import case_self_escalations, decides_for_case
 from ..selectors.history_display import history_rows
 from ..services import cases as case_services
 from ..services import escalations as escalation_services
@@ -193,7 +193,7 @@ def _render_case(
         "self_escalations": case_self_escalations(case),
         "may_work": may_work(user, case),
         "may_assign_others": may_assign_others(user),
-        "may_decide": may_decide_self_escalation(user),
+        "may_decide": decides_for_case(user, case),
         "is_assignee": case.assignee_id == user.pk,
         "is_active": not Status.is_resolved(case.status),
         "previous_id": previous,
