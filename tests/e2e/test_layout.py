@@ -1,0 +1,120 @@
+"""The layout as a person sees it: no page scrolls sideways, the menu collapses on phones, the
+Bootstrap bundle works under the CSP, and the theme follows the system setting.
+
+Set TIERDESK_SCREENSHOTS=/some/dir to keep a screenshot of every page and width looked at.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factories import DEFAULT_PASSWORD, StaffAdminFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+DESKTOP = {"width": 1366, "height": 800}
+PHONE = {"width": 390, "height": 844}
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+PUBLIC_PAGES = {"home": "/", "sign-in": "/accounts/login/", "not-found": "/no-such-page/"}
+SCREENSHOTS = os.environ.get("TIERDESK_SCREENSHOTS", "")
+
+
+def open_page(browser, url, viewport, locale="en-US", color_scheme="light"):
+    context = browser.new_context(viewport=viewport, locale=locale, color_scheme=color_scheme)
+    page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(url)
+    return page, violations
+
+
+def overflow(page) -> int:
+    """How many CSS pixels the page is wider than the window (0 when nothing scrolls sideways)."""
+    return page.evaluate("Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+
+
+def keep(page, name: str) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "it-IT"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("name", list(PUBLIC_PAGES))
+def test_public_pages_fit_the_window(browser, live_server, name, width, locale):
+    page, violations = open_page(
+        browser, live_server.url + PUBLIC_PAGES[name], WIDTHS[width], locale
+    )
+    keep(page, f"{name}-{width}-{locale}")
+    assert overflow(page) == 0
+    toggler = page.locator(".navbar-toggler")
+    if width == "phone":
+        assert toggler.is_visible()
+        assert not page.locator("#site-menu").is_visible()
+    else:
+        assert not toggler.is_visible()
+        assert page.locator("#site-menu").is_visible()
+    # The top bar is one line: the brand, then the menu (or its toggler) beside it.
+    assert page.locator("header.site-header").bounding_box()["height"] < 80
+    assert violations == []
+
+
+def test_the_phone_menu_opens_and_the_language_switcher_works(browser, live_server):
+    from playwright.sync_api import expect
+
+    page, violations = open_page(browser, live_server.url + "/", PHONE)
+    page.click(".navbar-toggler")
+    expect(page.locator("#site-menu.show")).to_be_visible()  # opened, the animation over
+    expect(page.locator("#site-menu a[href='/']")).to_be_visible()
+    page.click("#language-toggle")
+    expect(page.locator(".language-menu button[value=it]")).to_be_visible()
+    keep(page, "home-phone-menu-open")
+    page.locator(".language-menu button[value=it]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "it")
+    expect(page.locator("main h1")).to_have_text("Come possiamo aiutarti?")
+    assert overflow(page) == 0
+    assert violations == []
+
+
+def test_a_staff_admins_menu_fits_both_widths(browser, live_server):
+    from playwright.sync_api import expect
+
+    admin = StaffAdminFactory(email="boss@vendor.example", first_name="Grace", last_name="Hopper")
+    for width, viewport in WIDTHS.items():
+        page, violations = open_page(browser, live_server.url + "/accounts/login/", viewport)
+        page.fill("input[name=username]", admin.email)
+        page.fill("input[name=password]", DEFAULT_PASSWORD)
+        page.click("#sign-in-form button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if width == "phone":
+            page.click(".navbar-toggler")
+            expect(page.locator("#site-menu.show")).to_be_visible()
+        page.click("#user-toggle")
+        expect(page.locator(".user-menu form button[type=submit]")).to_be_visible()
+        keep(page, f"staff-home-{width}")
+        assert overflow(page) == 0
+        if width == "desktop":
+            assert page.locator("header.site-header").bounding_box()["height"] < 80
+        assert violations == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_theme_follows_the_system_setting(browser, live_server, scheme):
+    from playwright.sync_api import expect
+
+    page, _ = open_page(browser, live_server.url + "/", DESKTOP, color_scheme=scheme)
+    assert page.get_attribute("html", "data-bs-theme") == scheme
+    keep(page, f"home-desktop-{scheme}")
+    # And follows a change while the page is open.
+    other = "light" if scheme == "dark" else "dark"
+    page.emulate_media(color_scheme=other)
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", other)
