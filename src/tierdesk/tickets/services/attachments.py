@@ -22,8 +22,8 @@ from tierdesk.accounts.models import User
 from ..choices import EventKind, Status
 from ..models import Attachment, Case, Message
 from ..permissions import may_reply_as_customer, may_work
-from .cases import _lock
 from .history import event_record
+from .workflow import case_lock
 
 # Formats without magic bytes: the content must be text, and the name tells which text it is.
 TEXT_TYPES_BY_EXTENSION = {".csv": "text/csv", ".json": "application/json"}
@@ -101,7 +101,7 @@ def attachment_add(
 ) -> Attachment:
     """Attach a file to a case (customers: public only), within the size and type limits."""
     now = now or timezone.now()
-    case = _lock(case)
+    case = case_lock(case)
     agent = may_work(actor, case)
     if not agent and not (may_reply_as_customer(actor, case) and public):
         raise PermissionDenied(_("You may not add files to this case."))

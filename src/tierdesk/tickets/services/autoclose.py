@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ..choices import Status
 from ..models import Case
-from .cases import _set_status
+from .workflow import status_move
 
 
 def cases_autoclose(*, now: datetime | None = None, batch: int = 500) -> int:
@@ -31,7 +31,7 @@ def cases_autoclose(*, now: datetime | None = None, batch: int = 500) -> int:
                 continue
             if case.solved_at > cutoff:
                 continue
-            _set_status(case, Status.CLOSED, actor=None, at=now, note="closed automatically")
+            status_move(case, Status.CLOSED, actor=None, at=now, note="closed automatically")
             case.save()
             closed += 1
     return closed

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,7 +20,7 @@ from tierdesk.accounts.entitlements import queue_weight
 from tierdesk.accounts.models import Account, User
 
 from ..choices import Channel, EventKind, Status
-from ..models import Case, CaseEvent, IdempotencyKey, Message, Pause, SlaClock, Tag
+from ..models import Case, IdempotencyKey, Message, SlaClock, Tag
 from ..permissions import (
     may_open_case,
     may_open_case_for,
@@ -31,6 +30,7 @@ from ..permissions import (
 from . import notices
 from .clocks import clocks_recompute
 from .history import event_record
+from .workflow import case_lock, status_move
 
 MAX_SUBJECT = 200
 MAX_BODY = 50_000
@@ -222,49 +222,6 @@ def _case_create(
     return CaseOpened(case=case, created=True, clocks=clocks)
 
 
-def _lock(case: Case) -> Case:
-    """Re-read the case under a row lock so concurrent writes serialise."""
-    # Only the case's row: on PostgreSQL a plain FOR UPDATE would lock the account's row too.
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("account__support_plan")
-        .get(pk=case.pk)
-    )
-
-
-def _pause_start(case: Case, at: datetime) -> None:
-    if not case.pauses.filter(ended_at__isnull=True).exists():
-        Pause.objects.create(case=case, started_at=at)
-
-
-def _pause_end(case: Case, at: datetime) -> None:
-    case.pauses.filter(ended_at__isnull=True).update(ended_at=at)
-
-
-def _set_status(
-    case: Case, status: str, *, actor: Any, at: datetime, note: str = ""
-) -> CaseEvent | None:
-    """Move to a status, keeping pauses consistent: waiting and solved stop the clocks."""
-    before = case.status
-    if before == status:
-        return None
-    paused_statuses = Status.pausing()
-    if status in paused_statuses and before not in paused_statuses:
-        _pause_start(case, at)
-    elif status not in paused_statuses and before in paused_statuses:
-        _pause_end(case, at)
-    case.status = status
-    if status == Status.SOLVED:
-        case.solved_at = at
-    elif before == Status.SOLVED and status != Status.CLOSED:
-        case.solved_at = None
-    if status == Status.CLOSED:
-        case.closed_at = at
-    return event_record(
-        case=case, actor=actor, at=at, kind=EventKind.STATUS, before=before, after=status, note=note
-    )
-
-
 @transaction.atomic
 def case_reply(
     *,
@@ -282,7 +239,7 @@ def case_reply(
     waiting on them, or solved, reopens it.
     """
     now = now or timezone.now()
-    case = _lock(case)
+    case = case_lock(case)
     body = _clean_text(body, field="body", max_length=MAX_BODY)
     agent = may_work(actor, case)
     if not agent:
@@ -305,11 +262,11 @@ def case_reply(
                 case=case, actor=actor, at=now, kind=EventKind.FIRST_RESPONSE, after=now.isoformat()
             )
         target = then_status or (Status.OPEN if case.status == Status.NEW else case.status)
-        status_event = _set_status(case, target, actor=actor, at=now)
+        status_event = status_move(case, target, actor=actor, at=now)
     else:
         status_event = None
         if case.status in Status.pausing():
-            _set_status(case, Status.OPEN, actor=actor, at=now)
+            status_move(case, Status.OPEN, actor=actor, at=now)
     case.save()
     clocks_recompute(case=case, now=now)
     if public:
@@ -325,7 +282,7 @@ def case_set_status(
 ) -> Case:
     """An agent moves a case: open, wait on customer, put on hold, solve."""
     now = now or timezone.now()
-    case = _lock(case)
+    case = case_lock(case)
     if not may_work(actor, case):
         raise PermissionDenied(_("You may not work this case."))
     if status not in Status.agent_settable():
@@ -334,7 +291,7 @@ def case_set_status(
         raise ValidationError({"status": _("The case is closed.")})
     if case.status == status:
         return case
-    event = _set_status(case, status, actor=actor, at=now, note=note)
+    event = status_move(case, status, actor=actor, at=now, note=note)
     case.save()
     clocks_recompute(case=case, now=now)
     if status == Status.SOLVED and event is not None:
@@ -350,7 +307,7 @@ def case_change_severity(
     from ..models import SeverityChange
 
     now = now or timezone.now()
-    case = _lock(case)
+    case = case_lock(case)
     if not may_work(actor, case):
         raise PermissionDenied(_("You may not work this case."))
     severity = _clean_severity(severity)
@@ -385,7 +342,7 @@ def case_assign(
     from ..permissions import may_assign_others
 
     now = now or timezone.now()
-    case = _lock(case)
+    case = case_lock(case)
     if not may_work(actor, case):
         raise PermissionDenied(_("You may not work this case."))
     if assignee is not None and assignee.pk != actor.pk and not may_assign_others(actor):
@@ -397,7 +354,7 @@ def case_assign(
     before = case.assignee.email if case.assignee else None
     case.assignee = assignee
     if case.status == Status.NEW and assignee is not None:
-        _set_status(case, Status.OPEN, actor=actor, at=now)
+        status_move(case, Status.OPEN, actor=actor, at=now)
     case.save()
     event = event_record(
         case=case,
@@ -421,7 +378,7 @@ def case_set_tags(
     from django.utils.text import slugify
 
     now = now or timezone.now()
-    case = _lock(case)
+    case = case_lock(case)
     if not may_work(actor, case):
         raise PermissionDenied(_("You may not work this case."))
     names = sorted({slugify(t)[:50] for t in tags if slugify(t)})
@@ -439,7 +396,7 @@ def case_set_cc(
 ) -> Case:
     """Replace the people CC'd on the case (its requester, account admins and agents)."""
     now = now or timezone.now()
-    case = _lock(case)
+    case = case_lock(case)
     if not (
         may_work(actor, case)
         or (
@@ -490,7 +447,7 @@ def case_merge(*, actor: User, source: Case, target: Case, now: datetime | None 
     )
     event_record(case=target, actor=actor, at=now, kind=EventKind.MERGED_IN, after=source.pk)
     source.merged_into = target
-    _set_status(source, Status.CLOSED, actor=actor, at=now, note=f"merged into #{target.pk}")
+    status_move(source, Status.CLOSED, actor=actor, at=now, note=f"merged into #{target.pk}")
     source.save()
     event_record(case=source, actor=actor, at=now, kind=EventKind.MERGED_INTO, after=target.pk)
     clocks_recompute(case=source, now=now)

@@ -16,9 +16,9 @@ from ..choices import EscalationReason, EventKind, Line, Status
 from ..models import Case, SelfEscalation
 from ..permissions import may_decide_self_escalation, may_escalate_to
 from . import notices
-from .cases import _lock
 from .clocks import clocks_recompute
 from .history import event_record
+from .workflow import case_lock
 
 LINE_ORDER = (Line.L1, Line.L2, Line.ENGINEERING)
 
@@ -45,7 +45,7 @@ def case_escalate(
 ) -> Case:
     """Escalate to L2 or engineering with a reason; the case joins that line's queue."""
     now = now or timezone.now()
-    case = _lock(case)
+    case = case_lock(case)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the case is escalated.")})
@@ -83,7 +83,7 @@ def self_escalation_request(
 ) -> SelfEscalation:
     """A customer asks to escalate a case open for long enough, with one of the seed's reasons."""
     now = now or timezone.now()
-    case = _lock(case)
+    case = case_lock(case)
     if actor.account_id != case.account_id:
         raise PermissionDenied(_("You may not escalate this case."))
     if reason not in EscalationReason.values:
@@ -130,7 +130,7 @@ def self_escalation_decide(
     request = SelfEscalation.objects.select_for_update().get(pk=request.pk)
     if request.decision != SelfEscalation.Decision.PENDING:
         raise ValidationError({"decision": _("This request was already decided.")})
-    case = _lock(request.case)
+    case = case_lock(request.case)
     request.decision = (
         SelfEscalation.Decision.ACCEPTED if accept else SelfEscalation.Decision.REJECTED
     )
