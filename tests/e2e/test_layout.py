@@ -118,3 +118,17 @@ def test_the_theme_follows_the_system_setting(browser, live_server, scheme):
     other = "light" if scheme == "dark" else "dark"
     page.emulate_media(color_scheme=other)
     expect(page.locator("html")).to_have_attribute("data-bs-theme", other)
+
+
+def test_without_javascript_the_phone_menu_and_switcher_are_shown_in_place(browser, live_server):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    keep(page, "home-phone-no-js")
+    assert not page.locator(".navbar-toggler").is_visible()
+    assert page.locator("#site-menu a[href='/']").is_visible()
+    assert page.locator(".language-menu button[value=it]").is_visible()
+    assert overflow(page) == 0
+    page.locator(".language-menu button[value=it]").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "it"
