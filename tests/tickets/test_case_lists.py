@@ -283,8 +283,8 @@ def test_search_follows_changed_and_deleted_cases(client, texts, supervisor):
     assert _search(client, supervisor, "webinar") == []
 
 
-def test_a_search_count_is_capped_lower(client, many, supervisor, monkeypatch):
-    monkeypatch.setattr(cases_api, "SEARCH_COUNT_LIMIT", 3)
+def test_a_search_count_is_capped_too(client, many, supervisor, monkeypatch):
+    monkeypatch.setattr(cases_api, "COUNT_LIMIT", 3)
     body = client.get("/api/v1/cases?search=audio&limit=2", headers=bearer(supervisor)).json()
     assert (body["count"], body["count_capped"]) == (3, True)
 
