@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.e2e.test_layout import DESKTOP, PHONE, keep, overflow
+from tests.e2e.test_layout import DESKTOP, PHONE, keep, overflow, serious_violations
 from tests.factories import (
     AccountAdminFactory,
     AccountFactory,
@@ -49,6 +49,15 @@ TOO_WIDE_ON_PHONES = {
     ("account_admin", "/account/users/"),  # 209 px
 }
 
+# Pages whose own stylesheet (tickets/console.css, tickets/portal.css) still uses fixed light
+# colours: in the dark theme their badges and tabs fall under WCAG AA contrast (issue 8, item 2).
+DARK_THEME_CONTRAST = {
+    ("customer", "/cases/"),
+    ("customer", "/cases/{case}/"),
+    ("agent", "/console/"),
+    ("agent", "/cases/{case}/"),
+}
+
 
 @pytest.fixture
 def people(db):
@@ -79,10 +88,10 @@ def people(db):
     return people, case
 
 
-def open_as(browser, live_server, user, path, viewport):
+def open_as(browser, live_server, user, path, viewport, color_scheme="light"):
     client = Client()
     client.force_login(user)
-    context = browser.new_context(viewport=viewport, locale="en-US")
+    context = browser.new_context(viewport=viewport, locale="en-US", color_scheme=color_scheme)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
@@ -113,3 +122,16 @@ def test_every_page_fits_a_phone_and_its_top_bar_fits_always(
             if (role, path) in TOO_WIDE_ON_PHONES and extra:
                 pytest.xfail(f"{url} is {extra} px too wide at 390 px (not restyled yet)")
             assert extra == 0, f"{url} is {extra} px too wide at 390 px"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("role", "path"), PAGES)
+def test_every_page_has_no_serious_accessibility_violations(
+    browser, live_server, people, role, path, scheme
+):
+    users, case = people
+    page = open_as(browser, live_server, users[role], path.format(case=case.pk), PHONE, scheme)
+    violations = serious_violations(page)
+    if scheme == "dark" and (role, path) in DARK_THEME_CONTRAST and violations:
+        pytest.xfail(f"dark theme, not restyled yet: {violations}")
+    assert violations == []

@@ -132,3 +132,31 @@ def test_without_javascript_the_phone_menu_and_switcher_are_shown_in_place(brows
     page.locator(".language-menu button[value=it]").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "it"
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, as 'rule: selector' lines."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run `make assets` (npm ci) first")
+    page.evaluate(AXE.read_text())  # evaluated by the driver, so the page's CSP does not block it
+    results = page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))"
+    )
+    return list(results)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("name", list(PUBLIC_PAGES))
+def test_public_pages_have_no_serious_accessibility_violations(
+    browser, live_server, name, width, scheme
+):
+    page, _ = open_page(
+        browser, live_server.url + PUBLIC_PAGES[name], WIDTHS[width], "it-IT", scheme
+    )
+    assert serious_violations(page) == []
