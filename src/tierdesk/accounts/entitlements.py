@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
-from typing import Any
 
 from tierdesk.sla.policies import ClockKind, Target
 
-from .models import Account, LicensePlan, SlaTarget
+from .models import Account, LicensePlan, SlaTarget, Viewer
 from .roles import Role
 
 
@@ -47,21 +46,21 @@ def account_may(account: Account, capability: Capability) -> bool:
     return plan_allows(account.license_plan, capability)
 
 
-def user_may(user: Any, capability: Capability) -> bool:
+def user_may(user: Viewer | None, capability: Capability) -> bool:
     """Whether this user (or an anonymous visitor) may use the capability."""
     if user is None or not user.is_authenticated:
         return capability in PUBLIC_CAPABILITIES
     if not user.is_active:
         return False
-    if user.account_id is None:
+    if user.account_id is None or user.account is None:
         # Vendor staff read and post everywhere public; customer channels are not theirs.
         return capability in PUBLIC_CAPABILITIES or capability == Capability.COMMUNITY_POST
     return account_may(user.account, capability)
 
 
-def may_reach_second_line_directly(user: Any) -> bool:
+def may_reach_second_line_directly(user: Viewer | None) -> bool:
     """Premier and Premier+ give account admins direct access to second-line support."""
-    if user is None or not user.is_authenticated or user.account_id is None:
+    if user is None or not user.is_authenticated or user.account is None:
         return False
     return (
         user.role == Role.ACCOUNT_ADMIN and user.account.support_plan.direct_second_line_for_admins
@@ -103,8 +102,10 @@ def sla_targets(account: Account, severity: int) -> Target | None:
     return sla_target_table(account).get(severity)
 
 
-def may_self_escalate(user: Any, *, opened_at: datetime, now: datetime) -> bool:
+def may_self_escalate(user: Viewer, *, opened_at: datetime, now: datetime) -> bool:
     """Whether a customer may escalate a case opened at `opened_at` themselves, at `now`."""
+    if not user.is_authenticated or user.account is None:
+        return False
     if not user_may(user, Capability.SELF_ESCALATION):
         return False
     hours = user.account.license_plan.self_escalation_after_hours

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
-from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -467,3 +467,7 @@ class PasswordResetRequest(models.Model):
         return (
             f"{self.address_hash[:12]}… {self.ip_address or '-'} {self.created_at:%Y-%m-%d %H:%M}"
         )
+
+
+# Whoever asks: a signed-in user or an anonymous visitor (what `request.user` holds).
+Viewer: TypeAlias = "User | AnonymousUser"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tierdesk.accounts.entitlements import Capability, account_may, user_may
+from tierdesk.accounts.models import Viewer
 from tierdesk.accounts.roles import Role
 
 from .choices import Line, Status
@@ -12,19 +13,19 @@ from .models import Case
 from .selectors.cases import LINES_BY_ROLE, is_agent, sees_all_cases
 
 
-def may_open_case(user: Any) -> bool:
+def may_open_case(user: Viewer) -> bool:
     """A customer whose plan includes web tickets may open cases."""
     return bool(
         user.is_authenticated and user.account_id and user_may(user, Capability.WEB_TICKETS)
     )
 
 
-def may_open_case_for(user: Any, account: Any) -> bool:
+def may_open_case_for(user: Viewer, account: Any) -> bool:
     """An agent may log a case (a phone call, an e-mail) for an account with first-line support."""
     return is_agent(user) and account_may(account, Capability.WEB_TICKETS)
 
 
-def may_work(user: Any, case: Case) -> bool:
+def may_work(user: Viewer, case: Case) -> bool:
     """Agents work the cases of their lines, cases assigned to them, and supervisors all."""
     if not is_agent(user):
         return False
@@ -33,7 +34,7 @@ def may_work(user: Any, case: Case) -> bool:
     return case.line in LINES_BY_ROLE.get(user.role, ())
 
 
-def may_reply_as_customer(user: Any, case: Case) -> bool:
+def may_reply_as_customer(user: Viewer, case: Case) -> bool:
     """The case's customers may reply while it is not closed."""
     return bool(
         user.is_authenticated
@@ -42,7 +43,7 @@ def may_reply_as_customer(user: Any, case: Case) -> bool:
     )
 
 
-def may_escalate_to(user: Any, case: Case, line: str) -> bool:
+def may_escalate_to(user: Viewer, case: Case, line: str) -> bool:
     """Escalation moves up one or two lines; engineering needs the plan's technical intervention."""
     if not may_work(user, case) or not Status.is_active(case.status):
         return False
@@ -54,11 +55,11 @@ def may_escalate_to(user: Any, case: Case, line: str) -> bool:
     return True
 
 
-def may_decide_self_escalation(user: Any) -> bool:
+def may_decide_self_escalation(user: Viewer) -> bool:
     """Supervisors (and staff admins) accept or reject customers' escalation requests."""
     return is_agent(user) and user.role in (Role.SUPERVISOR, Role.STAFF_ADMIN)
 
 
-def may_assign_others(user: Any) -> bool:
+def may_assign_others(user: Viewer) -> bool:
     """Supervisors reassign; agents may only claim for themselves."""
     return may_decide_self_escalation(user)

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tierdesk.accounts.models import Viewer
 from tierdesk.accounts.roles import AGENT_ROLES, CUSTOMER_ROLES, Role
 
 
@@ -31,42 +32,42 @@ class NavItem:
 Audience = Callable[[Any], bool]
 
 
-def everyone(user: Any) -> bool:
+def everyone(user: Viewer) -> bool:
     """Visitors included."""
     return True
 
 
-def signed_in(user: Any) -> bool:
+def signed_in(user: Viewer) -> bool:
     """Any signed-in user."""
     return bool(user is not None and user.is_authenticated)
 
 
-def customers(user: Any) -> bool:
+def customers(user: Viewer) -> bool:
     """Members and admins of customer accounts."""
     return signed_in(user) and getattr(user, "role", None) in CUSTOMER_ROLES
 
 
-def account_admins(user: Any) -> bool:
+def account_admins(user: Viewer) -> bool:
     """Admins of customer accounts."""
     return signed_in(user) and getattr(user, "role", None) == Role.ACCOUNT_ADMIN
 
 
-def agents(user: Any) -> bool:
+def agents(user: Viewer) -> bool:
     """Agents, engineers and supervisors."""
     return signed_in(user) and getattr(user, "role", None) in AGENT_ROLES
 
 
-def vendor_staff(user: Any) -> bool:
+def vendor_staff(user: Viewer) -> bool:
     """Agents, engineers, supervisors and staff admins: everyone who works the console."""
     return signed_in(user) and getattr(user, "role", None) in AGENT_ROLES | {Role.STAFF_ADMIN}
 
 
-def supervisors(user: Any) -> bool:
+def supervisors(user: Viewer) -> bool:
     """Supervisors and staff admins."""
     return signed_in(user) and getattr(user, "role", None) in {Role.SUPERVISOR, Role.STAFF_ADMIN}
 
 
-def django_staff(user: Any) -> bool:
+def django_staff(user: Viewer) -> bool:
     """Users with access to the Django admin."""
     return signed_in(user) and bool(getattr(user, "is_staff", False))
 
@@ -100,7 +101,7 @@ ENTRIES: list[NavEntry] = [
 ]
 
 
-def navigation_for(user: Any) -> list[NavItem]:
+def navigation_for(user: Viewer) -> list[NavItem]:
     """The links a user sees in the main navigation; anonymous visitors see the public ones."""
     items = []
     for entry in ENTRIES:

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from tierdesk.accounts.models import Account, User
+from tierdesk.accounts.models import Account, User, Viewer
 from tierdesk.sla.clock import ClockStatus
 
 from ..models import Case, Message, SlaClock
@@ -33,7 +33,7 @@ class ApiCaseFilters:
     account_id: int | None = None
 
 
-def api_case_list(user: Any, filters: ApiCaseFilters) -> QuerySet[Case]:
+def api_case_list(user: Viewer, filters: ApiCaseFilters) -> QuerySet[Case]:
     """The user's visible cases with the API's filters, newest first."""
     cases = case_list(user, filters.base)
     if filters.line:
@@ -100,7 +100,7 @@ def vendor_person(user_id: int | None, *, field: str = "assignee_id") -> User | 
     return person
 
 
-def case_message(user: Any, case: Case, message_id: int | None) -> Message | None:
+def case_message(user: Viewer, case: Case, message_id: int | None) -> Message | None:
     """A message of this case that the user may read (None stays None)."""
     if message_id is None:
         return None

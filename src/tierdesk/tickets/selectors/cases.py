@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeGuard
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet
@@ -18,6 +18,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import In
 from django.http import Http404
 
+from tierdesk.accounts.models import User, Viewer
 from tierdesk.accounts.roles import Role
 
 from ..choices import Line
@@ -30,17 +31,17 @@ LINES_BY_ROLE: dict[str, tuple[str, ...]] = {
 }
 
 
-def is_agent(user: Any) -> bool:
+def is_agent(user: Viewer) -> TypeGuard[User]:
     """Whether the user works cases on the vendor side."""
     return bool(user.is_authenticated and user.is_active and user.account_id is None)
 
 
-def sees_all_cases(user: Any) -> bool:
+def sees_all_cases(user: Viewer) -> bool:
     """Supervisors and staff admins see every case."""
     return is_agent(user) and user.role in (Role.SUPERVISOR, Role.STAFF_ADMIN)
 
 
-def visible_cases_q(user: Any) -> Q:
+def visible_cases_q(user: Viewer) -> Q:
     """The filter of the cases this user may see (an empty filter for nobody)."""
     nothing = Q(pk__in=[])
     if not user.is_authenticated or not user.is_active:
@@ -56,12 +57,12 @@ def visible_cases_q(user: Any) -> Q:
     return Q(line__in=lines) | Q(assignee_id=user.pk)
 
 
-def visible_cases(user: Any) -> QuerySet[Case]:
+def visible_cases(user: Viewer) -> QuerySet[Case]:
     """The cases this user may see."""
     return Case.objects.filter(visible_cases_q(user))
 
 
-def access_case(user: Any, case_id: int, *, for_update: bool = False) -> Case:
+def access_case(user: Viewer, case_id: int, *, for_update: bool = False) -> Case:
     """The case if this user may see it; Http404 otherwise (also for other tenants' cases)."""
     queryset = visible_cases(user).select_related(
         "account__license_plan", "account__support_plan", "region", "requester", "assignee"
@@ -74,23 +75,23 @@ def access_case(user: Any, case_id: int, *, for_update: bool = False) -> Case:
         raise Http404("No such case.") from None
 
 
-def visible_messages(user: Any, case: Case) -> QuerySet[Message]:
+def visible_messages(user: Viewer, case: Case) -> QuerySet[Message]:
     """The case's messages this user may read: customers never see internal notes."""
     messages = case.messages.select_related("author")
-    if user.account_id is not None:
+    if not is_agent(user):
         messages = messages.filter(is_public=True)
     return messages
 
 
-def visible_attachments(user: Any, case: Case) -> QuerySet[Attachment]:
+def visible_attachments(user: Viewer, case: Case) -> QuerySet[Attachment]:
     """The case's attachments this user may download."""
     attachments = case.attachments.all()
-    if user.account_id is not None:
+    if not is_agent(user):
         attachments = attachments.filter(is_public=True)
     return attachments
 
 
-def access_attachment(user: Any, attachment_id: int) -> Attachment:
+def access_attachment(user: Viewer, attachment_id: int) -> Attachment:
     """An attachment of a case the user may see (and, for customers, a public one); else 404."""
     attachment = (
         Attachment.objects.filter(pk=attachment_id).select_related("case").first()
@@ -116,7 +117,7 @@ class CaseFilters:
     active_only: bool = False
 
 
-def case_list(user: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
+def case_list(user: Viewer, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """The user's visible cases, filtered, newest first, with what a list row shows."""
     filters = filters or CaseFilters()
     cases = visible_cases(user).select_related("account", "requester", "assignee")
@@ -200,7 +201,7 @@ def _sqlite_matches_over(match: str, limit: int) -> bool:
         return bool(cursor.fetchone()[0] > limit)
 
 
-def queue(user: Any, *, line: str, region_id: int | None = None) -> QuerySet[Case]:
+def queue(user: Viewer, *, line: str, region_id: int | None = None) -> QuerySet[Case]:
     """A support line's queue, in the documented priority order.
 
     Order: severity (1 first), then the nearest due instant among the running clocks (cases

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from tierdesk.accounts.entitlements import Capability, account_may
-from tierdesk.accounts.models import SupportRegion, User
+from tierdesk.accounts.models import SupportRegion, User, Viewer
 from tierdesk.accounts.roles import Role
 from tierdesk.sla.explain import Explanation
 
@@ -30,21 +29,23 @@ LINE_ORDER: tuple[str, ...] = (Line.L1, Line.L2, Line.ENGINEERING)
 QUEUE_PAGE_SIZE = 25
 
 
-def access_console(user: Any) -> None:
+def access_console(user: Viewer) -> None:
     """Http404 unless the user is vendor staff: the console does not exist for customers."""
     if not is_agent(user):
         raise Http404("No such page.")
 
 
-def access_escalation_desk(user: Any) -> None:
+def access_escalation_desk(user: Viewer) -> None:
     """Http404 unless the user decides customers' escalation requests (supervisors)."""
     access_console(user)
     if not may_decide_self_escalation(user):
         raise Http404("No such page.")
 
 
-def console_lines(user: Any) -> list[str]:
+def console_lines(user: Viewer) -> list[str]:
     """The support lines whose queues the user works, in escalation order (supervisors: all)."""
+    if not is_agent(user):
+        return []
     if sees_all_cases(user):
         return list(LINE_ORDER)
     allowed = LINES_BY_ROLE.get(user.role, ())
@@ -56,7 +57,7 @@ def console_regions() -> QuerySet[SupportRegion]:
     return SupportRegion.objects.order_by("name")
 
 
-def queue_counts(user: Any, *, region_id: int | None) -> dict[str, int]:
+def queue_counts(user: Viewer, *, region_id: int | None) -> dict[str, int]:
     """How many active cases wait in each of the user's lines (one query)."""
     lines = console_lines(user)
     cases = visible_cases(user).filter(line__in=lines, in_queue=True)
@@ -66,7 +67,7 @@ def queue_counts(user: Any, *, region_id: int | None) -> dict[str, int]:
     return {line: int(counted.get(line, 0)) for line in lines}
 
 
-def console_queue(user: Any, *, line: str, region_id: int | None) -> QuerySet[Case]:
+def console_queue(user: Viewer, *, line: str, region_id: int | None) -> QuerySet[Case]:
     """A line's queue in the documented priority order, with the clocks its badges need."""
     access_console(user)
     if line not in console_lines(user):
@@ -78,7 +79,7 @@ def console_queue(user: Any, *, line: str, region_id: int | None) -> QuerySet[Ca
     )
 
 
-def console_case(user: Any, case_id: int) -> Case:
+def console_case(user: Viewer, case_id: int) -> Case:
     """A case for the console's pages (vendor staff who may see it; 404 otherwise)."""
     access_console(user)
     return access_case(user, case_id)
@@ -124,7 +125,7 @@ class EscalationOption:
     why_not: str
 
 
-def escalation_options(user: Any, case: Case) -> list[EscalationOption]:
+def escalation_options(user: Viewer, case: Case) -> list[EscalationOption]:
     """The lines above the case's line, each allowed or refused with a reason to show."""
     from django.utils.translation import gettext as _
 
@@ -152,7 +153,7 @@ def escalation_options(user: Any, case: Case) -> list[EscalationOption]:
     return options
 
 
-def queue_neighbours(user: Any, case: Case) -> tuple[int | None, int | None]:
+def queue_neighbours(user: Viewer, case: Case) -> tuple[int | None, int | None]:
     """The previous and next case of the case's queue (its line and region), for j/k."""
     if case.line not in console_lines(user):
         return None, None
