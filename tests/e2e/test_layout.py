@@ -160,3 +160,35 @@ def test_public_pages_have_no_serious_accessibility_violations(
         browser, live_server.url + PUBLIC_PAGES[name], WIDTHS[width], "it-IT", scheme
     )
     assert serious_violations(page) == []
+
+
+TABLE = """
+const table = document.createElement('table');
+table.className = 'table table-stack';
+table.innerHTML = '<thead><tr>' + ['Case', 'Subject', 'Account', 'Status', 'First response']
+  .map(h => '<th scope="col">' + h + '</th>').join('') + '</tr></thead><tbody>' +
+  [1, 2].map(n => '<tr>' + [['Case', '#' + n], ['Subject', 'Calls drop after five minutes'],
+    ['Account', 'Acme Telecommunications International'], ['Status', 'Waiting on customer'],
+    ['First response', 'due Wed 2 Dec, 04:31 CET, 3 h 59 min left']]
+    .map(([l, v]) => '<td data-label="' + l + '">' + v + '</td>').join('') + '</tr>').join('') +
+  '</tbody>';
+document.querySelector('main').replaceChildren(table);
+"""
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_a_stacked_table_becomes_cards_on_phones(browser, live_server, width):
+    page, _ = open_page(browser, live_server.url + "/", WIDTHS[width])
+    page.evaluate(TABLE)  # the utility from tierdesk.css on a five-column table
+    keep(page, f"table-stack-{width}")
+    assert overflow(page) == 0
+    cell = page.locator("td[data-label=Account]").first
+    label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+    header_visible = page.locator("thead").bounding_box()["height"] > 1
+    if width == "phone":
+        assert label == '"Account"'  # each cell names its column
+        assert not header_visible
+        assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+    else:
+        assert label in ("none", "normal")
+        assert header_visible
