@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
@@ -215,3 +216,36 @@ def test_the_lockout_page_is_in_the_layout(client, language, heading, reset):
     assert heading in body
     assert reset in body and 'href="/accounts/password/reset/"' in body
     assert DEFAULT_PASSWORD not in body
+
+
+# --- which 403 reasons are shown ------------------------------------------------------------
+
+
+def test_a_lazy_translated_reason_is_shown_in_the_active_language():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from tierdesk.web.errors import permission_reason
+
+    denied = PermissionDenied(gettext_lazy("You may not work this case."))
+    with translation.override("it"):
+        assert permission_reason(denied) == str(gettext_lazy("You may not work this case."))
+        assert permission_reason(denied) != "You may not work this case."
+
+
+@pytest.mark.parametrize(
+    "exception",
+    [
+        None,
+        ValueError("You may not see this."),  # not a PermissionDenied
+        PermissionDenied(),
+        PermissionDenied("two", "arguments"),
+        PermissionDenied(["a list"]),
+        PermissionDenied("x" * 301),  # not a sentence for people
+        PermissionDenied("   "),
+    ],
+)
+def test_reasons_not_written_for_people_are_not_shown(exception):
+    from tierdesk.web.errors import permission_reason
+
+    assert permission_reason(exception) == ""
