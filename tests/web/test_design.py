@@ -12,7 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "src" / "tierdesk"
 VENDOR = SOURCE / "web" / "static" / "web" / "vendor"
 SPRITE = VENDOR / "bootstrap-icons" / "bootstrap-icons.svg"
-ICON_TAG = re.compile(r"""{%\s*icon\s+["']([\w-]+)["']""")
+# {% icon "name" %}, and icon="name" passed to an include such as web/_empty_state.html.
+ICON_TAG = re.compile(
+    r"""{%\s*icon\s+["']([\w-]+)["']|{%\s*include\b[^%]*\bicon=["']([\w-]+)["']"""
+)
 
 
 def templates():
@@ -49,7 +52,13 @@ def test_the_vendored_files_point_at_no_source_map():
 
 def test_every_icon_a_template_uses_is_in_the_sprite():
     sprite = SPRITE.read_text()
-    used = {name for path in templates() for name in ICON_TAG.findall(path.read_text())}
+    used = {
+        name
+        for path in templates()
+        for match in ICON_TAG.findall(path.read_text())
+        for name in match
+        if name
+    }
     assert used, "no template uses {% icon %}: the pattern below would test nothing"
     missing = sorted(name for name in used if f'id="{name}"' not in sprite)
     assert missing == [], f"add {missing} to assets/icons.txt and run `make assets`"
@@ -106,3 +115,20 @@ def test_messages_are_dismissible_alerts():
     assert 'class="alert alert-success alert-dismissible fade show" role="status">Saved.' in html
     assert 'class="alert alert-danger alert-dismissible fade show" role="alert">Failed.' in html
     assert html.count('data-bs-dismiss="alert"') == 2
+
+
+def test_an_empty_state_says_what_to_do_next():
+    html = render_to_string(
+        "web/_empty_state.html",
+        {
+            "title": "No cases yet",
+            "text": "Open one and we answer within your plan's targets.",
+            "action_url": "/cases/new/",
+            "action_label": "Open a case",
+        },
+    )
+    assert "No cases yet" in html and "within your plan" in html
+    assert '<a class="btn btn-primary" href="/cases/new/">Open a case</a>' in html
+    assert "bootstrap-icons.svg#inbox" in html
+    bare = render_to_string("web/_empty_state.html", {"title": "Nothing here", "icon": "search"})
+    assert "btn" not in bare and "bootstrap-icons.svg#search" in bare
