@@ -12,7 +12,7 @@ PRODUCTION_FLAGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: assets run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases clean
+.PHONY: assets run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,11 @@ bench: install-dev
 ##   make bench-cases BENCH_ARGS="--sizes 10000,100000 --db sqlite --samples 50 --no-http"
 bench-cases: install-dev
 	$(BIN)/python bench/cases_bench.py $(BENCH_ARGS)
+
+## bench-pages: every page at 1366 and 390 px on the demo data: overflow, axe-core's serious and
+## critical violations (after `make assets`), CSS+JS gzipped; needs Debian's chromium
+bench-pages: install-dev
+	$(BIN)/python bench/pages_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
