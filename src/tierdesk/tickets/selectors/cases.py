@@ -120,7 +120,14 @@ class CaseFilters:
 def case_list(user: Viewer, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """The user's visible cases, filtered, newest first, with what a list row shows."""
     filters = filters or CaseFilters()
-    cases = visible_cases(user).select_related("account", "requester", "assignee")
+    if filters.mine and is_agent(user):
+        # An agent sees every case assigned to them (visible_cases_q), so "mine" needs no
+        # visibility test: without the OR of lines and assignee the list walks one index
+        # (case_list_assignee); with it SQLite may union two indexes at a million cases.
+        cases = Case.objects.filter(assignee_id=user.pk)
+    else:
+        cases = visible_cases(user)
+    cases = cases.select_related("account", "requester", "assignee")
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.active_only:
