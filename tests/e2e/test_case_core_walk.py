@@ -189,6 +189,8 @@ def test_a_case_walked_from_the_portal_through_l1_and_l2_to_solved(
             customer_page.locator(f".language-menu button[value={lang}]").click()
             customer_page.wait_for_load_state()
         walk.in_language(customer_page)
+        customer.refresh_from_db()
+        assert customer.language == lang  # the switcher saved the choice in the profile
         customer_page.fill("input[name=subject]", "Calls drop after five minutes")
         customer_page.fill("textarea[name=description]", "Every call drops after **5 minutes**.")
         customer_page.check("input[name=severity][value='2']")
@@ -396,11 +398,19 @@ def test_a_case_walked_from_the_portal_through_l1_and_l2_to_solved(
             },
         )
         assert refused.status == 404, refused.status
+        # Supervisors read every case; on this one the request shows, its decision link not.
+        us_page.goto(f"{base}/cases/{other.pk}/")
+        expect(us_page.locator(".self-escalations")).to_contain_text(
+            label(EscalationReason.DELAYED_RESPONSES)
+        )
+        expect(us_page.get_by_text(walk.t("Decide on the escalation page"))).to_have_count(0)
         walk.shot(us_page, "7-console-escalations-other-region")
 
         # The supervisor of the customer's region accepts it.
         it_page = walk.page_for(boss_it)
-        it_page.goto(f"{base}/console/escalations/")
+        it_page.goto(f"{base}/cases/{other.pk}/")
+        it_page.get_by_text(walk.t("Decide on the escalation page")).click()
+        it_page.wait_for_url(f"{base}/console/escalations/")
         card = it_page.locator(f"#request-{request.pk}")
         expect(card).to_contain_text("Voicemail greetings are cut short")
         expect(card).to_contain_text(label(EscalationReason.DELAYED_RESPONSES))
