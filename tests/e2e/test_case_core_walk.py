@@ -388,6 +388,7 @@ def test_a_case_walked_from_the_portal_through_l1_and_l2_to_solved(
         walk.in_language(us_page)
         expect(us_page.locator(f"#request-{request.pk}")).to_have_count(0)
         expect(us_page.locator("main")).to_contain_text(walk.t("No pending requests."))
+        walk.shot(us_page, "7-console-escalations-other-region")
         token = us_page.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value")
         refused = us_page.request.post(
             base + reverse("tickets:escalation-decide", args=[request.pk]),
@@ -404,7 +405,7 @@ def test_a_case_walked_from_the_portal_through_l1_and_l2_to_solved(
             label(EscalationReason.DELAYED_RESPONSES)
         )
         expect(us_page.get_by_text(walk.t("Decide on the escalation page"))).to_have_count(0)
-        walk.shot(us_page, "7-console-escalations-other-region")
+        walk.shot(us_page, "7-console-case-other-region")
 
         # The supervisor of the customer's region accepts it.
         it_page = walk.page_for(boss_it)
