@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.factories import UserFactory
 from tierdesk.tickets.choices import Channel, Status, TargetKind
 from tierdesk.tickets.models import Case, CaseEvent, Message, SlaClock, SlaTimer
+from tierdesk.tickets.selectors.clocks import case_clock_states
 from tierdesk.tickets.services import cases as case_services
 from tierdesk.tickets.services.cases import (
     case_assign,
@@ -18,7 +19,6 @@ from tierdesk.tickets.services.cases import (
     case_set_status,
     case_set_tags,
 )
-from tierdesk.tickets.selectors.clocks import case_clock_states
 
 from .conftest import MONDAY_10, rome
 

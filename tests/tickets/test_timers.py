@@ -10,9 +10,9 @@ from tierdesk.accounts.roles import Role
 from tierdesk.notifications.models import OutboxMessage
 from tierdesk.tickets.choices import Line, Status, TargetKind, TimerEvent
 from tierdesk.tickets.models import Case, CaseEvent, SlaClock, SlaTimer
+from tierdesk.tickets.selectors.clocks import case_calendar
 from tierdesk.tickets.services import timers as timer_services
 from tierdesk.tickets.services.cases import case_assign, case_create, case_set_status
-from tierdesk.tickets.selectors.clocks import case_calendar
 from tierdesk.tickets.services.timers import timer_fire, timers_claim_due, timers_sweep
 
 from .conftest import MONDAY_10, rome
