@@ -315,3 +315,13 @@ def test_the_rows_are_exactly_the_schema_and_agree_with_a_read(client, many, sup
         detail = client.get(f"/api/v1/cases/{row['id']}", headers=headers).json()
         assert row == {key: detail[key] for key in row}
     assert any(row["assignee"] for row in raw["items"])
+
+
+def test_a_number_is_looked_up_as_a_case_number_only(texts):
+    """Not also as a word: on PostgreSQL that made the planner read the whole table."""
+    from tierdesk.tickets.selectors.cases import search_q
+
+    for term in ("500", "#500"):
+        sql = str(Case.objects.filter(search_q(term)).query)
+        assert "tickets_case_search" not in sql and "to_tsvector" not in sql, sql
+    assert list(Case.objects.filter(search_q(f"#{texts[2].pk}"))) == [texts[2]]

@@ -162,7 +162,11 @@ def search_q(term: str) -> Q:
     """
     term = term.strip()
     digits = term.lstrip("#")
-    by_number = Q(pk=int(digits)) if digits.isdigit() and len(digits) <= 18 else Q(pk__in=[])
+    if digits.isdigit():
+        # A case number, not a word: looking the digits up as a word too found nothing and,
+        # on PostgreSQL, read the whole table to learn it (the planner expects many matches).
+        return Q(pk=int(digits)) if len(digits) <= 18 else Q(pk__in=[])
+    by_number = Q(pk__in=[])
     words = [word.lower() for word in _WORD.findall(term)][:MAX_SEARCH_WORDS]
     if not words:
         return by_number
