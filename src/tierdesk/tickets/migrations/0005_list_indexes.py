@@ -5,61 +5,156 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_password_reset_requests'),
-        ('tickets', '0004_case_sla_targets'),
+        ("accounts", "0003_password_reset_requests"),
+        ("tickets", "0004_case_sla_targets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_account_status',
+            model_name="case",
+            name="case_account_status",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_account_newest',
+            model_name="case",
+            name="case_account_newest",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_status_severity',
+            model_name="case",
+            name="case_status_severity",
         ),
         migrations.AlterField(
-            model_name='case',
-            name='created_at',
-            field=models.DateTimeField(verbose_name='opened'),
+            model_name="case",
+            name="created_at",
+            field=models.DateTimeField(verbose_name="opened"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['created_at', 'id', 'status', 'severity', 'line', 'account', 'assignee', 'requester'], name='case_list_newest'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "created_at",
+                    "id",
+                    "status",
+                    "severity",
+                    "line",
+                    "account",
+                    "assignee",
+                    "requester",
+                ],
+                name="case_list_newest",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'created_at', 'id', 'severity', 'line', 'account', 'assignee', 'requester'], name='case_list_status'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "status",
+                    "created_at",
+                    "id",
+                    "severity",
+                    "line",
+                    "account",
+                    "assignee",
+                    "requester",
+                ],
+                name="case_list_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['severity', 'created_at', 'id', 'status', 'line', 'account', 'assignee', 'requester'], name='case_list_severity'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "severity",
+                    "created_at",
+                    "id",
+                    "status",
+                    "line",
+                    "account",
+                    "assignee",
+                    "requester",
+                ],
+                name="case_list_severity",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['line', 'created_at', 'id', 'status', 'severity', 'account', 'assignee', 'requester'], name='case_list_line'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "line",
+                    "created_at",
+                    "id",
+                    "status",
+                    "severity",
+                    "account",
+                    "assignee",
+                    "requester",
+                ],
+                name="case_list_line",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['assignee', 'created_at', 'id', 'status', 'severity', 'line', 'account', 'requester'], name='case_list_assignee'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "assignee",
+                    "created_at",
+                    "id",
+                    "status",
+                    "severity",
+                    "line",
+                    "account",
+                    "requester",
+                ],
+                name="case_list_assignee",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['requester', 'created_at', 'id', 'status', 'severity', 'line', 'account', 'assignee'], name='case_list_requester'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "requester",
+                    "created_at",
+                    "id",
+                    "status",
+                    "severity",
+                    "line",
+                    "account",
+                    "assignee",
+                ],
+                name="case_list_requester",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['account', 'created_at', 'id', 'status', 'severity', 'line', 'assignee', 'requester'], name='case_account_newest'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "account",
+                    "created_at",
+                    "id",
+                    "status",
+                    "severity",
+                    "line",
+                    "assignee",
+                    "requester",
+                ],
+                name="case_account_newest",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'severity', 'created_at', 'id', 'line', 'account', 'assignee', 'requester'], name='case_status_severity'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "status",
+                    "severity",
+                    "created_at",
+                    "id",
+                    "line",
+                    "account",
+                    "assignee",
+                    "requester",
+                ],
+                name="case_status_severity",
+            ),
         ),
     ]
