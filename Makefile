@@ -45,13 +45,17 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The browser tests run in a process of their own, one at a time: each flushes the database
+# after itself (a live server needs committed rows), which must not land between other tests.
+PYTEST_SUITE := $(BIN)/pytest -n 2 --dist loadfile -m "not e2e" && $(BIN)/pytest -p no:xdist -m e2e
+
 pytest: install-dev
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(PYTEST_SUITE)
 
 pytest-postgres: install-dev
 	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
 		echo "== pytest on PostgreSQL ($(TEST_DATABASE_URL))"; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -n 2 --dist loadfile; \
+		export DATABASE_URL="$(TEST_DATABASE_URL)" && $(PYTEST_SUITE); \
 	else \
 		echo "== PostgreSQL does not answer at $(TEST_DATABASE_URL): skipping the PostgreSQL run"; \
 	fi
