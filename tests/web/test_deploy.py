@@ -32,7 +32,8 @@ def run_tierdesk(tmp_path: Path, *args: str, **env: str) -> subprocess.Completed
     clean = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", *PRODUCTION}
+        if key
+        not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", *PRODUCTION}
     }
     clean.update(
         TIERDESK_DATA_DIR=str(tmp_path / "data"),
