@@ -96,20 +96,20 @@ def both_at_once(*calls: Callable[[], object]) -> list[object]:
 
 @pytest.fixture
 def slow_locks(monkeypatch):
-    """Widen the window between two row locks taken one at a time (`_lock`, then `_lock`).
+    """Widen the window between two row locks taken one at a time (`case_lock`, then `case_lock`).
 
     Taken one case at a time in the callers' orders (source, then target), the locks of two
     opposite merges cross inside this window and PostgreSQL reports a deadlock; taken in one
     statement ordered by primary key, they cannot cross.
     """
-    original = case_services._lock
+    original = case_services.case_lock
 
     def slow(case: Case) -> Case:
         locked = original(case)
         time.sleep(0.3)
         return locked
 
-    monkeypatch.setattr(case_services, "_lock", slow)
+    monkeypatch.setattr(case_services, "case_lock", slow)
 
 
 @on_postgresql
