@@ -6,7 +6,6 @@ from typing import Any
 
 from tierdesk.accounts.entitlements import Capability, account_may, user_may
 from tierdesk.accounts.models import Viewer
-from tierdesk.accounts.roles import Role
 
 from .choices import Line, Status
 from .models import Case
@@ -57,7 +56,7 @@ def may_escalate_to(user: Viewer, case: Case, line: str) -> bool:
 
 def may_decide_self_escalation(user: Viewer) -> bool:
     """Supervisors (and staff admins) accept or reject customers' escalation requests."""
-    return is_agent(user) and user.role in (Role.SUPERVISOR, Role.STAFF_ADMIN)
+    return sees_all_cases(user)
 
 
 def may_assign_others(user: Viewer) -> bool:
