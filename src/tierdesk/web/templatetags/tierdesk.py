@@ -1,10 +1,13 @@
 """Template tags shared by every app."""
 
+from datetime import date, datetime, timedelta, tzinfo
+
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from tierdesk.web.formats import format_day, format_duration, format_when, local, to_instant
 from tierdesk.web.markdown import render_markdown
 
 register = template.Library()
@@ -37,3 +40,50 @@ def icon(name: str, label: str = "") -> SafeString:
         static(ICON_SPRITE),
         name,
     )
+
+
+def _time_element(value: datetime | str, text: str) -> SafeString:
+    """`<time datetime="ISO-8601">text</time>`, both escaped."""
+    return format_html('<time datetime="{}">{}</time>', to_instant(value).isoformat(), text)
+
+
+@register.filter(name="when")
+def when_filter(value: datetime | str | None, zone: tzinfo | str | None = None) -> SafeString | str:
+    """`<time>` with date and time in the viewer's zone (or `zone`): "Tue 1 Dec 2026, 22:34 CET"."""
+    if value is None or value == "":
+        return ""
+    return _time_element(value, format_when(value, zone))
+
+
+@register.filter(name="day")
+def day_filter(value: date | str | None, zone: tzinfo | str | None = None) -> SafeString | str:
+    """`<time>` with the date only: "1 Dec 2026"."""
+    if value is None or value == "":
+        return ""
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+    day = local(parsed, zone).date() if isinstance(parsed, datetime) else parsed
+    return format_html('<time datetime="{}">{}</time>', day.isoformat(), format_day(day))
+
+
+@register.filter(name="when_text")
+def when_text_filter(value: datetime | str | None, zone: tzinfo | str | None = None) -> str:
+    """The date and time as plain text (e-mails, attributes): "Tue 1 Dec 2026, 22:34 CET"."""
+    if value is None or value == "":
+        return ""
+    return format_when(value, zone)
+
+
+@register.filter(name="day_text")
+def day_text_filter(value: date | str | None, zone: tzinfo | str | None = None) -> str:
+    """The date only as plain text: "1 Dec 2026"."""
+    if value is None or value == "":
+        return ""
+    return format_day(value, zone)
+
+
+@register.filter(name="duration")
+def duration_filter(value: float | timedelta | None) -> str:
+    """Minutes (or a timedelta) rounded for people: "2 h 14 min"; "" for None."""
+    if value is None or value == "":
+        return ""
+    return format_duration(value)

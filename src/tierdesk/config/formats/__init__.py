@@ -1,0 +1,1 @@
+"""tierdesk's date formats per language (FORMAT_MODULE_PATH); see tierdesk.web.formats."""
