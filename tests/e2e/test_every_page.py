@@ -1,13 +1,29 @@
-"""Every signed-in page at 1366 and 390 px: the top bar always fits; the pages that still scroll
-sideways on a phone are marked, so that restyling them (issue 8, item 2) turns them green.
+"""Every page as its people see it: at 1366 and 390 px, in English and Italian, light and dark.
 
-Set TIERDESK_SCREENSHOTS=/some/dir to keep a screenshot of each.
+The list of pages is derived from the URL configuration: every named route is either a page
+(who opens it, and how its address is built) or says why it is not one (a form's POST target, a
+download, an htmx fragment, JSON). A new route that is neither fails the first test, so a page
+cannot be added without being looked at here.
+
+For each page: nothing scrolls sideways, the top bar fits, and axe-core finds no serious or
+critical violation. Set TIERDESK_SCREENSHOTS=/some/dir to keep a screenshot of each.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tests.e2e.test_layout import DESKTOP, PHONE, keep, overflow, serious_violations
 from tests.factories import (
@@ -19,48 +35,136 @@ from tests.factories import (
     UserFactory,
     VendorUserFactory,
 )
+from tierdesk.accounts.models import Invitation
 from tierdesk.accounts.roles import Role
+from tierdesk.accounts.selectors.people import invitation_hash
 from tierdesk.tickets.services.cases import case_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ALWAYS_OPEN = [(day, 0, 1440) for day in range(7)]
+INVITATION_TOKEN = "an-invitation-token-for-the-page-test"
 
-# (role, path); {case} is the case the customer opened.
+
+@dataclass(frozen=True)
+class Page:
+    """One page to look at: who opens it, and the URL's arguments from the test's world."""
+
+    route: str
+    who: str  # "visitor" or a key of the `world` fixture's people
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda world: {}
+    status: int = 200
+
+    @property
+    def label(self) -> str:
+        return f"{self.route}-as-{self.who}"
+
+
+def _case(world: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": world["case"].pk}
+
+
+def _reset_link(world: dict[str, Any]) -> dict[str, Any]:
+    user = world["customer"]
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+
+
 PAGES = [
-    ("customer", "/"),
-    ("customer", "/cases/"),
-    ("customer", "/cases/new/"),
-    ("customer", "/cases/{case}/"),
-    ("customer", "/account/"),
-    ("customer", "/profile/"),
-    ("customer", "/profile/tokens/"),
-    ("account_admin", "/account/users/"),
-    ("agent", "/"),
-    ("agent", "/console/"),
-    ("agent", "/cases/{case}/"),
-    ("supervisor", "/console/escalations/"),
+    Page("home", "visitor"),
+    Page("home", "customer"),
+    Page("home", "agent"),
+    Page("home", "supervisor"),
+    Page("login", "visitor"),
+    Page("password_reset", "visitor"),
+    Page("password_reset_done", "visitor"),
+    Page("password_reset_confirm", "visitor", _reset_link),
+    Page("password_reset_complete", "visitor"),
+    Page("password_change", "customer"),
+    Page("password_change_done", "customer"),
+    Page("invitation-accept", "visitor", lambda world: {"token": INVITATION_TOKEN}),
+    Page("profile", "customer"),
+    Page("api-tokens", "customer"),
+    Page("account", "customer"),
+    Page("account-users", "account_admin"),
+    Page("tickets:list", "customer"),
+    Page("tickets:new", "customer"),
+    Page("case-detail", "customer", _case),
+    Page("case-detail", "agent", _case),
+    Page("tickets:queues", "agent"),
+    Page("tickets:console-explain", "agent", lambda w: {**_case(w), "target": "resolution"}),
+    Page("tickets:escalations", "supervisor"),
 ]
-# Pages wider than a 390 px phone until they are restyled (issue 8, item 2): the measured width
-# is in the report of the run (pytest -rx).
-TOO_WIDE_ON_PHONES = {
-    ("customer", "/cases/"),  # 142 px too wide on 1 December 2026
-    ("agent", "/console/"),  # 171 px
-    ("account_admin", "/account/users/"),  # 209 px
-}
 
-# Pages whose own stylesheet (tickets/console.css, tickets/portal.css) still uses fixed light
-# colours: in the dark theme their badges and tabs fall under WCAG AA contrast (issue 8, item 2).
-DARK_THEME_CONTRAST = {
-    ("customer", "/cases/"),
-    ("customer", "/cases/{case}/"),
-    ("agent", "/console/"),
-    ("agent", "/cases/{case}/"),
+# Routes that are not pages of their own, and why.
+POST_ONLY = "a form's target: POST, then a redirect to a page listed above"
+NOT_PAGES = {
+    "set_language": POST_ONLY,
+    "logout": POST_ONLY,
+    "api-token-revoke": POST_ONLY,
+    "account-pin-rotate": POST_ONLY,
+    "account-users-invite": POST_ONLY,
+    "account-users-remove": POST_ONLY,
+    "tickets:reply": POST_ONLY,
+    "tickets:self-escalate": POST_ONLY,
+    "tickets:escalation-decide": POST_ONLY,
+    "tickets:console-claim": POST_ONLY,
+    "tickets:console-assign": POST_ONLY,
+    "tickets:console-reply": POST_ONLY,
+    "tickets:console-note": POST_ONLY,
+    "tickets:console-severity": POST_ONLY,
+    "tickets:console-status": POST_ONLY,
+    "tickets:console-escalate": POST_ONLY,
+    "tickets:console-tags": POST_ONLY,
+    "tickets:console-merge": POST_ONLY,
+    "tickets:attachment": "a file download",
+    "tickets:console-clocks": "an htmx fragment of the console case page",
+    "healthz": "JSON for load balancers",
 }
+# Namespaces with their own look: the JSON API and Django's admin.
+OTHER_NAMESPACES = {"api", "admin"}
+
+# Error pages, reached as their people reach them.
+ERRORS = [
+    ("not-found", "visitor", "/no-such-page/", 404),
+    ("forbidden", "customer", "/account/users/", 403),
+]
+
+
+def routes(resolver: URLResolver | None = None, namespace: str = "") -> dict[str, URLPattern]:
+    """Every named route, by namespaced name, outside OTHER_NAMESPACES."""
+    found: dict[str, URLPattern] = {}
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if inner not in OTHER_NAMESPACES:
+                found |= routes(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found[f"{namespace}:{pattern.name}" if namespace else pattern.name] = pattern
+    return found
+
+
+def test_every_route_is_a_page_here_or_says_why_it_is_not():
+    pages = {page.route for page in PAGES}
+    assert pages.isdisjoint(NOT_PAGES)
+    unclassified = set(routes()) - pages - set(NOT_PAGES)
+    assert unclassified == set(), f"add these routes to PAGES or NOT_PAGES: {sorted(unclassified)}"
+    assert pages | set(NOT_PAGES) <= set(routes()), "a listed route no longer exists"
+
+
+@pytest.mark.parametrize("route", sorted(n for n, why in NOT_PAGES.items() if why == POST_ONLY))
+def test_a_post_only_route_refuses_get(world, route):
+    converters = routes()[route].pattern.converters  # type: ignore[union-attr]
+    kwargs = {key: 1 if isinstance(c, IntConverter) else "x" for key, c in converters.items()}
+    client = Client()
+    client.force_login(world["supervisor"])
+    assert client.get(reverse(route, kwargs=kwargs or None)).status_code == 405
 
 
 @pytest.fixture
-def people(db):
+def world(db) -> dict[str, Any]:
     region = SupportRegionFactory(code="it", time_zone="Europe/Rome", windows=ALWAYS_OPEN)
     account = AccountFactory(
         name="Acme",
@@ -71,67 +175,94 @@ def people(db):
     customer = UserFactory(
         account=account, email="ada@acme.example", first_name="Ada", last_name="Lovelace"
     )
-    people = {
-        "customer": customer,
-        "account_admin": AccountAdminFactory(account=account, email="admin@acme.example"),
-        "agent": VendorUserFactory(role=Role.AGENT_L1, region=region, email="l1@vendor.example"),
-        "supervisor": VendorUserFactory(
-            role=Role.SUPERVISOR, region=region, email="sup@vendor.example"
-        ),
-    }
+    admin = AccountAdminFactory(account=account, email="admin@acme.example")
+    Invitation.objects.create(
+        account=account,
+        email="grace@acme.example",
+        role=Role.MEMBER,
+        token_hash=invitation_hash(INVITATION_TOKEN),
+        invited_by=admin,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     case = case_create(
         actor=customer,
         subject="Calls drop after five minutes on the Milan trunk",
         description="Every call drops after **5 minutes**.",
         severity=2,
     )
-    return people, case
+    return {
+        "case": case,
+        "customer": customer,
+        "account_admin": admin,
+        "agent": VendorUserFactory(role=Role.AGENT_L1, region=region, email="l1@vendor.example"),
+        "supervisor": VendorUserFactory(
+            role=Role.SUPERVISOR, region=region, email="sup@vendor.example"
+        ),
+    }
 
 
-def open_as(browser, live_server, user, path, viewport, color_scheme="light"):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport=viewport, locale="en-US", color_scheme=color_scheme)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+def open_as(browser, live_server, world, who, path, viewport, language, scheme="light"):
+    """A new browser context for `who` (signed in unless a visitor), in `language`."""
+    locale = {"en": "en-US", "it": "it-IT"}[language]
+    context = browser.new_context(viewport=viewport, locale=locale, color_scheme=scheme)
+    if who != "visitor":
+        user = world[who]
+        user.language = language  # a signed-in user's saved language wins over the browser's
+        user.save(update_fields=["language"])
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies["sessionid"].value
+        context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
     page = context.new_page()
     response = page.goto(live_server.url + path)
-    assert response is not None and response.status == 200, path
-    return page
+    assert response is not None
+    return page, response.status
 
 
-@pytest.mark.parametrize(("role", "path"), PAGES)
-def test_every_page_fits_a_phone_and_its_top_bar_fits_always(
-    browser, live_server, people, role, path, request
+def _targets() -> list[tuple[str, str, Any, int]]:
+    found: list[tuple[str, str, Any, int]] = [
+        (page.label, page.who, page, page.status) for page in PAGES
+    ]
+    found += [(name, who, path, status) for name, who, path, status in ERRORS]
+    return found
+
+
+TARGETS = _targets()
+
+
+def _path(target: Any, world: dict[str, Any]) -> str:
+    if isinstance(target, Page):
+        return reverse(target.route, kwargs=target.kwargs(world) or None)
+    return target
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+@pytest.mark.parametrize(("name", "who", "target", "status"), TARGETS, ids=[t[0] for t in TARGETS])
+def test_every_page_fits_desktop_and_phone(
+    browser, live_server, world, name, who, target, status, language
 ):
-    users, case = people
-    url = path.format(case=case.pk)
-    name = f"{role}{path.replace('/', '-').replace('{case}', 'case')}".rstrip("-")
+    path = _path(target, world)
     for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        page = open_as(browser, live_server, users[role], url, viewport)
-        keep(page, f"{name}-{width}")
+        page, got = open_as(browser, live_server, world, who, path, viewport, language)
+        assert got == status, path
+        assert page.locator("html").get_attribute("lang") == language
+        keep(page, f"{name}-{width}-{language}")
         header = page.evaluate(
             "document.querySelector('header.site-header').scrollWidth - window.innerWidth"
         )
-        assert header <= 0, f"the top bar of {url} overflows at {width}"
-        if width == "desktop":
-            assert overflow(page) == 0, f"{url} scrolls sideways at 1366 px"
-        else:
-            extra = overflow(page)
-            if (role, path) in TOO_WIDE_ON_PHONES and extra:
-                pytest.xfail(f"{url} is {extra} px too wide at 390 px (not restyled yet)")
-            assert extra == 0, f"{url} is {extra} px too wide at 390 px"
+        assert header <= 0, f"the top bar of {path} overflows at {width}"
+        assert overflow(page) == 0, f"{path} is {overflow(page)} px too wide at {width}"
+        page.context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize(("role", "path"), PAGES)
+@pytest.mark.parametrize("language", ["en", "it"])
+@pytest.mark.parametrize(("name", "who", "target", "status"), TARGETS, ids=[t[0] for t in TARGETS])
 def test_every_page_has_no_serious_accessibility_violations(
-    browser, live_server, people, role, path, scheme
+    browser, live_server, world, name, who, target, status, language, scheme
 ):
-    users, case = people
-    page = open_as(browser, live_server, users[role], path.format(case=case.pk), PHONE, scheme)
-    violations = serious_violations(page)
-    if scheme == "dark" and (role, path) in DARK_THEME_CONTRAST and violations:
-        pytest.xfail(f"dark theme, not restyled yet: {violations}")
-    assert violations == []
+    path = _path(target, world)
+    page, got = open_as(browser, live_server, world, who, path, PHONE, language, scheme)
+    assert got == status, path
+    assert serious_violations(page) == []
+    page.context.close()
