@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tierdesk.accounts.models import User
@@ -16,17 +18,15 @@ from ..services.cases import MAX_BODY, MAX_SUBJECT
 MAX_SEARCH = 200
 
 
-class SeverityChoice(forms.RadioSelect):
-    """Radio buttons that show the seed's definition beside each severity."""
-
-    option_template_name = "tickets/portal/_severity_option.html"
-
-    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """Each option carries its definition for the template."""
-        option = super().create_option(*args, **kwargs)
-        value = option["value"]
-        option["definition"] = SEVERITY_DEFINITIONS.get(int(value)) if value else None
-        return option
+def _severity_label(label: Any, definition: Any) -> SafeString:
+    """A severity's name with its definition under it, as one radio button's label."""
+    if not definition:
+        return format_html("{}", label)
+    return format_html(
+        '<span class="fw-semibold">{}</span><span class="d-block form-text mt-0">{}</span>',
+        label,
+        definition,
+    )
 
 
 class PeopleField(forms.ModelMultipleChoiceField):
@@ -52,7 +52,7 @@ class CaseOpenForm(forms.Form):
         label=_("Severity"),
         choices=Severity.choices,
         coerce=int,
-        widget=SeverityChoice,
+        widget=forms.RadioSelect,
     )
     cc = PeopleField(
         label=_("CC"),
@@ -66,6 +66,14 @@ class CaseOpenForm(forms.Form):
 
     def __init__(self, *args: Any, colleagues: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        severity = self.fields["severity"]
+        assert isinstance(severity, forms.ChoiceField)
+        # Each severity's label carries the seed's definition, built here (not at import) so
+        # that both are in the language of the request.
+        severity.choices = [
+            (value, _severity_label(label, SEVERITY_DEFINITIONS.get(value)))
+            for value, label in Severity.choices
+        ]
         cc = self.fields["cc"]
         assert isinstance(cc, forms.ModelMultipleChoiceField)
         cc.queryset = colleagues
