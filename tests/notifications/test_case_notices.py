@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from tests.factories import (
     AccountFactory,
@@ -25,6 +26,7 @@ from tierdesk.tickets.choices import TargetKind, TimerEvent
 from tierdesk.tickets.models import SlaClock, SlaTimer
 from tierdesk.tickets.services.cases import case_assign, case_open
 from tierdesk.tickets.services.timers import timers_sweep
+from tierdesk.web.formats import format_when
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +93,8 @@ def test_opening_a_case_acknowledges_it_to_the_requester_and_the_ccs(customer, p
     assert to_requester.context["first_response_due_at"] == clock.due_at.isoformat()
     assert f"#{case.pk}" in to_requester.subject
     assert "severity 2" in to_requester.body_text
-    assert "(Europe/Rome)" in to_requester.body_text
+    with translation.override("en"):  # the due time in the requester's zone, the one format
+        assert format_when(clock.due_at, "Europe/Rome") in to_requester.body_text
     assert f"/cases/{case.pk}/" in to_requester.body_text
     assert "Abbiamo ricevuto" in acks.get(to_email="colleague@premier.example").body_text
     outbox_send_due()

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.utils import timezone, translation
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from tierdesk.web.formats import format_time, format_when
 
 from .choices import TargetKind
 from .models import Case, SlaClock
@@ -87,36 +88,6 @@ def clock_badges(case: Case, clocks: Iterable[SlaClock], *, now: datetime) -> li
     return badges
 
 
-# Day and month abbreviations per language, as Django's "D" and "M" date formats show them.
-_NAMES: dict[str, tuple[list[str], list[str]]] = {}
-
-
-def _names() -> tuple[list[str], list[str]]:
-    language = translation.get_language() or ""
-    names = _NAMES.get(language)
-    if names is None:
-        days = [str(WEEKDAYS_ABBR[day]) for day in range(7)]
-        months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
-        names = _NAMES[language] = (days, months)
-    return names
-
-
-def short_datetime(value: datetime, zone: ZoneInfo | None = None) -> str:
-    """ "Tue 3 Mar, 15:00 CET" in the viewer's time zone (or `zone`) and language."""
-    local = timezone.localtime(value, zone)
-    days, months = _names()
-    return (
-        f"{days[local.weekday()]} {local.day} {months[local.month]}, "
-        f"{local.hour:02d}:{local.minute:02d} {local.tzname() or ''}".rstrip()
-    )
-
-
-def short_time(value: datetime, zone: ZoneInfo) -> str:
-    """ "15:00 CET": the wall-clock time in `zone`."""
-    local = value.astimezone(zone)
-    return f"{local.hour:02d}:{local.minute:02d} {local.tzname() or ''}".rstrip()
-
-
 def zone_or_none(name: str) -> ZoneInfo | None:
     """The IANA time zone of that name, or None for an unknown or malformed name."""
     try:
@@ -149,12 +120,12 @@ def badge_html(badge: ClockBadge, *, now: datetime | None = None) -> SafeString:
         html += f'<span class="clock-state">{escape(state_word)}</span>'
     html += (
         f'<span class="clock-due">{escape(gettext("due"))} '
-        f'<time datetime="{iso}">{escape(short_datetime(badge.due_at))}</time>'
+        f'<time datetime="{iso}">{escape(format_when(badge.due_at))}</time>'
     )
     zone = zone_or_none(badge.region_time_zone)
     if zone is not None and differs_from_viewer(zone, now or timezone.now()):
         html += (
-            f' <span class="muted">({escape(short_time(badge.due_at, zone))} '
+            f' <span class="muted">({escape(format_time(badge.due_at, zone))} '
             f"{escape(gettext('region time'))})</span>"
         )
     html += "</span>"

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from enum import StrEnum
 
@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 
 from tierdesk.accounts.models import User
 from tierdesk.accounts.selectors.people import invitation_is_pending
+from tierdesk.web.formats import to_zone
 
 from .. import selectors
 from ..kinds import ADDRESS_KINDS, KINDS, SECRET_KINDS, Kind
@@ -102,12 +103,14 @@ def notification_render(
 
     Without a recipient (an address that has no user yet), times are shown in `time_zone`.
     """
+    zone_name = (recipient.time_zone if recipient else time_zone) or "UTC"
     render_context = {
         **context,
         "recipient_name": (recipient.get_full_name() or recipient.email) if recipient else "",
-        "recipient_time_zone": recipient.time_zone if recipient else time_zone,
+        "recipient_time_zone": zone_name,
     }
-    with translation.override(language):
+    # Times show in the recipient's zone through |when_text (docs/formats.md), whoever sends.
+    with translation.override(language), timezone.override(to_zone(zone_name) or UTC):
         raw_subject = render_to_string(f"notifications/{template}.subject.txt", render_context)
         body = render_to_string(f"notifications/{template}.body.txt", render_context)
     # A header must be one line; templates may end with a newline.

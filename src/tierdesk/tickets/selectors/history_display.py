@@ -15,8 +15,9 @@ from typing import Any
 
 from django.db.models import TextChoices
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from tierdesk.web.formats import format_when
 
 from ..choices import Channel, EscalationReason, EventKind, Line, Status, TargetKind
 from ..models import CaseEvent, SelfEscalation
@@ -35,7 +36,6 @@ _KEY_CHOICES: dict[str, type[TextChoices]] = {
     "status": Status,
     "line": Line,
 }
-INSTANT_FORMAT = "D j M Y, H:i T"
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def _instant(value: str) -> str | None:
         return None
     if timezone.is_naive(instant):
         return None
-    return date_format(timezone.localtime(instant), INSTANT_FORMAT)
+    return format_when(instant)
 
 
 def _severity(value: object) -> str:
