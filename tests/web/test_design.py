@@ -109,12 +109,19 @@ class Message:
 
 
 @pytest.mark.django_db
-def test_messages_are_dismissible_alerts():
+def test_messages_are_toasts_that_work_without_javascript():
     messages = [Message("success", "Saved."), Message("error", "Failed.")]
     html = render_to_string("web/base.html", {"messages": messages})
-    assert 'class="alert alert-success alert-dismissible fade show" role="status">Saved.' in html
-    assert 'class="alert alert-danger alert-dismissible fade show" role="alert">Failed.' in html
-    assert html.count('data-bs-dismiss="alert"') == 2
+    toasts = re.findall(r'<div class="toast show[^"]*"[^>]*>', html)
+    assert len(toasts) == 2  # rendered visible: toasts.js only hides them later
+    saved, failed = toasts
+    assert "text-bg-success" in saved and 'role="status"' in saved
+    assert "data-bs-autohide" not in saved  # a confirmation goes away by itself
+    assert "text-bg-danger" in failed and 'role="alert"' in failed
+    assert 'data-bs-autohide="false"' in failed  # an error stays until it is closed
+    assert "Saved." in html and "Failed." in html
+    assert html.count('data-bs-dismiss="toast"') == 2
+    assert "web/toasts" in html and "<script>" not in html
 
 
 def test_an_empty_state_says_what_to_do_next():
