@@ -1,4 +1,8 @@
-"""Tenants (customer accounts), people, plans with their entitlements, and support regions."""
+"""Tenants (customer accounts), people, plans with their entitlements, and support regions.
+
+A package since the support numbers came (`support_numbers`); every model is importable from
+`tierdesk.accounts.models`.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tierdesk.sla.policies import ClockKind
 
-from .roles import CUSTOMER_ROLES, VENDOR_ROLES, Role
+from ..roles import CUSTOMER_ROLES, VENDOR_ROLES, Role
+from .support_numbers import SupportNumber as SupportNumber
 
 MINUTES_PER_DAY = 24 * 60
 
