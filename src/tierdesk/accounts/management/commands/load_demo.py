@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tierdesk.accounts.services.demo import demo_load
+from tierdesk.accounts.services.support_numbers import demo_support_numbers_load
 from tierdesk.tickets.services.demo_cases import demo_cases_load
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data set: four regions, accounts on every plan, customers and staff, "
-        "and cases in every state."
+        "Load the demo data set: four regions with their support numbers, accounts on every "
+        "plan, customers and staff, and cases in every state."
     )
 
     def _table(self, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
@@ -29,7 +30,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             report = demo_load()
+            numbers = demo_support_numbers_load()
             cases = demo_cases_load()
+        if numbers:
+            report.created["support numbers"] = numbers
         if cases.created:
             report.created["cases"] = cases.created
         if report.created_anything:
