@@ -21,6 +21,7 @@ from .forms import (
 )
 from .models import User
 from .selectors import people as selectors
+from .selectors.support import account_plan_summary
 from .services import people as people_services
 from .services import tokens as token_services
 
@@ -101,10 +102,12 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    """The user's account: plans, region and the support PIN that every user may see."""
+    """The user's account: plans and what they include, region, the support PIN."""
     user = _user(request)
+    account = selectors.account_of(user)
     context = {
-        "account": selectors.account_of(user),
+        "account": account,
+        "summary": account_plan_summary(account),
         "is_account_admin": selectors.is_account_admin(user),
     }
     return render(request, "accounts/account.html", context)
