@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
 from typing import Any
 
 from axes.helpers import get_client_ip_address
@@ -16,12 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
 from .services.passwords import password_reset_allow
-
-
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    """Every IANA time zone name, sorted, as form choices."""
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+from .time_zones import current_time_zone, time_zone_allowed, time_zone_choices
 
 
 def add_service_errors(
@@ -69,14 +62,52 @@ class ThrottledPasswordResetForm(PasswordResetForm):
 
 
 class ProfileForm(forms.Form):
+    """The user's name, time zone (current zones only, grouped by region) and language.
+
+    Pass the saved values as `initial`: a saved zone that is now a link (`US/Eastern`) shows
+    as the zone it points to; one with no current equivalent stays offered until changed.
+    """
+
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
-        choices=time_zone_choices,
-        help_text=_("Times are shown to you in this zone."),
+        help_text=_("Times are shown to you in this zone. Type a city to find it."),
+        error_messages={
+            "invalid_choice": _("%(value)s is not a current time zone: choose one from the list.")
+        },
+        widget=forms.Select(
+            attrs={
+                "data-zone-search": "",
+                "data-search-label": _("Find a time zone"),
+                "data-search-placeholder": _("Type a city, e.g. Rome"),
+                "data-search-empty": _("No time zone matches."),
+            }
+        ),
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        saved = str(self.initial.get("time_zone") or "")
+        self.saved_time_zone = saved
+        current = current_time_zone(saved)
+        if current is not None:
+            self.initial["time_zone"] = current
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = time_zone_choices(extra="" if current else saved)
+
+    def clean_time_zone(self) -> str:
+        """A current zone, or the zone the user already had (so saving a name keeps it)."""
+        value = str(self.cleaned_data["time_zone"])
+        if not time_zone_allowed(value, keeping=self.saved_time_zone):
+            raise ValidationError(
+                self.fields["time_zone"].error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return value
 
 
 class TokenCreateForm(forms.Form):

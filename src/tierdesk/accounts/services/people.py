@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from ..selectors.people import (
     invitation_hash,
     pending_invitations,
 )
+from ..time_zones import time_zone_allowed
 from .accounts import account_support_pin_reset
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -185,12 +185,17 @@ def account_pin_rotate(*, actor: User) -> Account:
 def profile_update(
     *, user: User, first_name: str, last_name: str, time_zone: str, language: str
 ) -> User:
-    """Change the user's own name, time zone (an IANA name) and language."""
+    """Change the user's own name, time zone and language.
+
+    The zone is a current IANA zone (accounts.time_zones), or the one the user already has.
+    """
     first_name = _clean_name("first_name", first_name, required=False)
     last_name = _clean_name("last_name", last_name, required=False)
     errors: dict[str, str] = {}
-    if time_zone not in zoneinfo.available_timezones():
-        errors["time_zone"] = _("%(value)s is not an IANA time zone.") % {"value": time_zone}
+    if not time_zone_allowed(time_zone, keeping=user.time_zone):
+        errors["time_zone"] = _(
+            "%(value)s is not a current time zone: choose one from the list."
+        ) % {"value": time_zone}
     if language not in dict(settings.LANGUAGES):
         errors["language"] = _("Choose one of the available languages.")
     if errors:
