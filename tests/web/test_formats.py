@@ -12,7 +12,10 @@ from django.utils import formats, timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.factories import StaffAdminFactory, UserFactory
+from tierdesk.notifications.services.outbox import notification_render
 from tierdesk.web.formats import format_day, format_duration, format_time, format_when
+from tierdesk.web.models import WorkerHeartbeat
 
 INSTANT = datetime(2026, 12, 1, 21, 34, 10, tzinfo=UTC)  # 22:34 in Rome
 ROME = ZoneInfo("Europe/Rome")
@@ -141,3 +144,37 @@ def test_a_duration_reads_back_within_half_its_smallest_unit(minutes, language):
 def test_minutes_and_timedeltas_agree(seconds):
     with translation.override("en"):
         assert format_duration(timedelta(seconds=seconds)) == format_duration(seconds / 60)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "zone", "shown"),
+    [
+        ("en", "Europe/Rome", "Tue 1 Dec 2026, 22:34 CET"),
+        ("it", "America/New_York", "mar 1 dic 2026, 16:34 EST"),
+    ],
+)
+def test_the_admin_shows_the_format_in_the_viewers_zone(client, language, zone, shown):
+    WorkerHeartbeat.objects.create(name="worker", beat_at=INSTANT)
+    client.force_login(StaffAdminFactory(time_zone=zone, language=language))
+    html = client.get("/admin/web/workerheartbeat/").content.decode()
+    assert f'<td class="field-beat_at nowrap">{shown}</td>' in html
+    assert "UTC</td>" not in html  # not the bare UTC time
+
+
+@pytest.mark.django_db
+def test_an_email_body_uses_the_format_in_the_recipients_zone_and_language():
+    recipient = UserFactory(time_zone="Asia/Tokyo", language="it")
+    with timezone.override(ROME):  # whoever sends, the recipient's zone
+        _subject, body = notification_render(
+            template="invitation",
+            context={
+                "inviter_name": "Ada",
+                "account_name": "Acme",
+                "accept_url": "https://desk.example/x",
+                "expires_at": INSTANT.isoformat(),
+            },
+            recipient=recipient,
+            language="it",
+        )
+    assert "mer 2 dic 2026, 06:34 JST" in body
