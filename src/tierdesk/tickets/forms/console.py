@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from tierdesk.accounts.models import SupportRegion, User
@@ -30,7 +31,9 @@ class QueueFilterForm(forms.Form):
     """Which queue to show: a line the user works, a region (or all), a page."""
 
     line = forms.ChoiceField(label=_("Line"), required=False)
-    region = forms.CharField(label=_("Region"), required=False)
+    region = forms.CharField(
+        label=_("Region"), required=False, widget=forms.Select(attrs={"id": "queue-region"})
+    )
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1)
 
     def __init__(
@@ -41,6 +44,10 @@ class QueueFilterForm(forms.Form):
         regions: QuerySet[SupportRegion],
         default_region: int | None,
     ) -> None:
+        if data is not None and not data.get("region") and default_region is not None:
+            # The select shows the region the queue shows: the user's own unless asked.
+            data = data.copy()
+            data["region"] = str(default_region)
         super().__init__(data)
         from ..choices import Line
 
@@ -48,6 +55,12 @@ class QueueFilterForm(forms.Form):
         assert isinstance(line_field, forms.ChoiceField)
         line_field.choices = [(line, Line(line).label) for line in lines]
         self.regions = regions
+        region_widget = self.fields["region"].widget
+        assert isinstance(region_widget, forms.Select)
+        # Lazy: an htmx poll of the table never renders the select, so never reads the regions.
+        region_widget.choices = CallableChoiceIterator(
+            lambda: [("all", _("All regions")), *((str(r.pk), r.name) for r in regions)]
+        )
         self.default_line = lines[0] if lines else ""
         self.default_region = default_region
 
@@ -59,6 +72,8 @@ class QueueFilterForm(forms.Form):
         """A region id; "all" (None) for every region; the user's own region by default."""
         value = (self.cleaned_data.get("region") or "").strip()
         if not value:
+            return self.default_region
+        if self.default_region is not None and value == str(self.default_region):
             return self.default_region
         if value == "all":
             return None
@@ -74,6 +89,7 @@ class ReplyForm(forms.Form):
 
     body = forms.CharField(
         label=_("Reply to the customer"),
+        help_text=_("Markdown. The customer sees this reply and gets it by e-mail."),
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"id": "reply-body", "rows": 5}),
     )
@@ -91,7 +107,7 @@ class NoteForm(forms.Form):
     """An internal note: agents only, never shown to the customer."""
 
     body = forms.CharField(
-        label=_("Internal note"),
+        label=_("Note for the support team (never shown to the customer)"),
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"id": "note-body", "rows": 3}),
     )
@@ -105,7 +121,7 @@ class AssignForm(forms.Form):
     """A supervisor assigns the case to someone who may work it (empty: nobody)."""
 
     assignee = forms.ModelChoiceField(
-        label=_("Assignee"),
+        label=_("Assign to"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("(nobody)"),
@@ -127,9 +143,18 @@ class SeverityForm(forms.Form):
         label=_("Severity"),
         choices=Severity.choices,
         coerce=int,
+        help_text=_(
+            "The due times are recomputed from the case's start, as if the new severity had"
+            " applied all along."
+        ),
         widget=forms.Select(attrs={"id": "severity-select"}),
     )
-    note = forms.CharField(label=_("Why"), max_length=2000, required=False)
+    note = forms.CharField(
+        label=_("Why"),
+        max_length=2000,
+        required=False,
+        widget=forms.TextInput(attrs={"id": "severity-note"}),
+    )
 
     @staticmethod
     def definitions() -> list[tuple[int, str]]:
@@ -144,7 +169,12 @@ class StatusForm(forms.Form):
         label=_("Status"),
         choices=[(status.value, status.label) for status in Status.agent_settable()],
     )
-    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.TextInput(attrs={"id": "status-note"}),
+    )
 
 
 class EscalateForm(forms.Form):
@@ -170,7 +200,7 @@ class TagsForm(forms.Form):
     """The case's tags, separated by commas or spaces."""
 
     tags = forms.CharField(
-        label=_("Tags"),
+        label=_("Tags (separated by spaces or commas)"),
         max_length=500,
         required=False,
         widget=forms.TextInput(attrs={"id": "tags-input"}),
@@ -186,7 +216,8 @@ class MergeForm(forms.Form):
     """Merge this case (a duplicate) into another case of the same account, by number."""
 
     target = forms.CharField(
-        label=_("Merge into case number"),
+        label=_("Merge this case into case number"),
+        help_text=_("This case closes; its people are CC'd on the other case. Same account only."),
         max_length=20,
         widget=forms.TextInput(attrs={"id": "merge-target", "inputmode": "numeric"}),
     )
@@ -206,7 +237,9 @@ class DecisionForm(forms.Form):
         label=_("Decision"), choices=[("accept", _("Accept")), ("reject", _("Reject"))]
     )
     reason = forms.CharField(
-        label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason (the customer reads it)"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def accepted(self) -> bool:

@@ -15,10 +15,13 @@
 
   function help() { return document.getElementById("shortcut-help"); }
 
+  // The help is a Bootstrap modal (it keeps the focus inside and closes on Esc or its button).
   function toggleHelp(show) {
-    var overlay = help();
-    if (!overlay) return;
-    overlay.hidden = show === undefined ? !overlay.hidden : !show;
+    var dialog = help();
+    if (!dialog || !window.bootstrap) return;
+    var modal = window.bootstrap.Modal.getOrCreateInstance(dialog);
+    var open = dialog.classList.contains("show");
+    if (show === undefined ? !open : show) modal.show(); else modal.hide();
   }
 
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-queue-row]")); }
@@ -76,6 +79,8 @@
     if (event.ctrlKey || event.altKey || event.metaKey || event.isComposing) return;
     var key = event.key;
     if (key === "?") { event.preventDefault(); toggleHelp(); return; }
+    var dialog = help();
+    if (dialog && dialog.classList.contains("show")) return;  // only ? and Esc while it is open
     if ((key === "j" || key === "k") && rows().length) {
       event.preventDefault();
       moveSelection(key === "j" ? 1 : -1);
@@ -92,9 +97,7 @@
 
   document.addEventListener("click", function (event) {
     var el = event.target.closest ? event.target.closest("[data-shortcut-help]") : null;
-    if (el) { toggleHelp(); return; }
-    var overlay = help();
-    if (overlay && event.target === overlay) toggleHelp(false);
+    if (el) { toggleHelp(true); return; }
     // Buttons that ask first when clicked with the mouse too (merge, solve).
     var asking = event.target.closest ? event.target.closest("button[data-confirm]") : null;
     if (asking && event.isTrusted && !window.confirm(asking.getAttribute("data-confirm"))) {
