@@ -2,14 +2,17 @@
 horizontal overflow, axe-core's serious and critical violations, and the bytes of CSS and JS the
 page loads, as the server sends them gzipped (a first visit, nothing cached).
 
+For the public pages (a visitor's), Lighthouse 12's four scores (performance, accessibility, best
+practices, SEO), with its mobile settings for the phone and its desktop preset for the desktop.
+
 Goals (issue 8): 0 overflowing pages, 0 serious/critical violations, under 120 KB of CSS+JS
-(gzipped, as transferred) per page. Lighthouse's scores are the next step (not measured here yet).
+(gzipped, as transferred) per page, Lighthouse >= 95 in each category on the public pages.
 
 It builds a fresh SQLite database in a temporary data folder, loads the demo data, collects the
 static files (so whitenoise serves the compressed copies a deployment serves), starts
 `tierdesk serve` on a free port, and drives Debian's chromium through Playwright, signed in as
-the demo users (README, "Signing in to the demo"). axe-core comes from node_modules/ (`make
-assets`); without it the violations column says "n/a".
+the demo users (README, "Signing in to the demo"). axe-core and Lighthouse come from node_modules/
+(`npm ci`); without them their columns say "n/a".
 
 Not a test: CI never runs it. Usage:
 
@@ -38,6 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+LIGHTHOUSE_GOAL = 95
 PASSWORD = "demo-pass-2026"  # noqa: S105 - the demo's published password (README)
 WIDTHS = {"desktop": {"width": 1366, "height": 800}, "phone": {"width": 390, "height": 844}}
 BUDGET_BYTES = 120 * 1024
@@ -110,8 +116,11 @@ def gzipped_size(url: str) -> int:
     """Bytes of url's body as the server sends it to a browser that accepts gzip."""
     if url not in GZIPPED:
         request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})  # noqa: S310
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our server
-            GZIPPED[url] = len(response.read())
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - ours
+                GZIPPED[url] = len(response.read())
+        except urllib.error.HTTPError as error:
+            raise SystemExit(f"{url}: {error.code}, a page links a file that is not served")
     return GZIPPED[url]
 
 
@@ -142,6 +151,48 @@ def measure(page: Any, url: str) -> dict[str, Any]:
             ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id))"
         )
     return result
+
+
+def lighthouse(url: str, width: str) -> dict[str, int] | None:
+    """Lighthouse's four scores (0-100) for url: mobile settings for "phone", desktop preset else."""
+    if not LIGHTHOUSE.exists():
+        return None
+    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    flags += "--disable-component-update --disable-sync --no-first-run"
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        "--output-path=stdout",
+        "--quiet",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={flags}",
+    ]
+    if width == "desktop":
+        command.append("--preset=desktop")
+    done = subprocess.run(  # noqa: S603
+        command,
+        env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(f"lighthouse failed on {url} ({width}): {done.stderr.strip()[-300:]}")
+        return None
+    report = json.loads(done.stdout)
+    scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
+    scores["below_goal"] = [  # type: ignore[assignment]
+        audit["id"]
+        for name in CATEGORIES
+        if scores[name] < LIGHTHOUSE_GOAL
+        for ref in report["categories"][name]["auditRefs"]
+        if ref["weight"] > 0
+        for audit in [report["audits"][ref["id"]]]
+        if audit["score"] is not None and audit["score"] < 1
+    ]
+    return scores
 
 
 def sign_in(context: Any, base: str, email: str) -> None:
@@ -220,6 +271,8 @@ def main() -> None:
                                 path=str(args.screenshots / f"{name}-{width}.png"), full_page=True
                             )
                         page.close()
+                        if who is None and row["status"] == 200:
+                            row["lighthouse"] = lighthouse(base + url, width)
                         rows.append(row)
                 browser.close()
         finally:
@@ -242,10 +295,24 @@ def main() -> None:
         f"\ngoals: overflowing pages {len(overflowing)} (goal 0); pages with serious/critical "
         f"violations {len(with_violations) if AXE.exists() else 'n/a'} (goal 0); over 120 KB "
         f"CSS+JS {len(over_budget)} (goal 0); largest "
-        f"{max(r['css_js_bytes'] for r in rows) / 1024:.1f} KB; Lighthouse: not measured yet"
+        f"{max(r['css_js_bytes'] for r in rows) / 1024:.1f} KB"
     )
     for row in with_violations:
         print(f"  {row['who']} {row['page']} {row['width']}: {', '.join(row['violations'])}")
+    scored = [r for r in rows if r.get("lighthouse")]
+    if scored:
+        print(f"\nLighthouse 12 (public pages; goal >= {LIGHTHOUSE_GOAL} in each category)")
+        print(f"{'page':<28} {'width':<8} " + " ".join(f"{name:>15}" for name in CATEGORIES))
+        for row in scored:
+            scores = row["lighthouse"]
+            print(
+                f"{row['page']:<28} {row['width']:<8} "
+                + " ".join(f"{scores[name]:>15}" for name in CATEGORIES)
+            )
+            if scores["below_goal"]:
+                print(f"  audits not passed: {', '.join(scores['below_goal'])}")
+        lowest = min(r["lighthouse"][name] for r in scored for name in CATEGORIES)
+        print(f"lowest score {lowest} (goal {LIGHTHOUSE_GOAL})")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
 
