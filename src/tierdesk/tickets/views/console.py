@@ -28,7 +28,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tierdesk.accounts.models import User
 from tierdesk.sla.policies import ClockKind
-from tierdesk.web.formats import format_duration
 
 from ..choices import Line, Status, TargetKind
 from ..display import clock_badges
@@ -116,20 +115,14 @@ def case_clocks(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tickets/console/_badges.html", {"case": case, "badges": badges})
 
 
-def _whole_minutes(duration: timedelta) -> int:
-    """A duration in minutes rounded to the nearest whole minute (at least 1 when not zero)."""
-    minutes = round(duration / timedelta(minutes=1))
-    return max(minutes, 1) if duration else 0
-
-
 @login_required
 @require_GET
 def case_explain(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     """/console/cases/<id>/explain/<target>/: the intervals that add up to the due instant."""
     case = reads.console_case(signed_in_user(request), pk)
     explanation = reads.case_explanation(case, target, now=timezone.now())
-    # Durations for people ("2 h 14 min", tierdesk.web.formats), not the exact fractional
-    # minutes of `sla.explain.format_minutes` (which the `tierdesk sla explain` command prints).
+    # Durations as timedeltas: the template rounds them for people with |duration ("2 h 14 min"),
+    # not the exact fractional minutes the `tierdesk sla explain` command prints.
     rows = []
     total = timedelta()
     for interval in explanation.intervals:
@@ -140,8 +133,8 @@ def case_explain(request: HttpRequest, pk: int, target: str) -> HttpResponse:
             {
                 "start": interval.start,
                 "end_text": "24:00" if at_midnight else interval.end.strftime("%H:%M"),
-                "minutes": format_duration(interval.duration),
-                "total": format_duration(total),
+                "duration": interval.duration,
+                "total": total,
                 "counted": interval.counted,
             }
         )
@@ -152,12 +145,9 @@ def case_explain(request: HttpRequest, pk: int, target: str) -> HttpResponse:
         "target_label": TargetKind(target).label,
         "explanation": explanation,
         "is_24x7": explanation.kind is ClockKind.TWENTY_FOUR_SEVEN,
-        # Whole minutes for the sentences that say "minutes"; *_duration for "2 h 14 min".
-        "target_minutes": _whole_minutes(explanation.target),
-        "target_duration": format_duration(explanation.target),
-        "counted_minutes": format_duration(explanation.counted),
-        "paused_minutes": _whole_minutes(paused) if paused else "",
-        "paused_duration": format_duration(paused) if paused else "",
+        "target_duration": explanation.target,
+        "counted_duration": explanation.counted,
+        "paused_duration": paused,
         "rows": rows,
     }
     template = "tickets/console/_explain.html" if _htmx(request) else "tickets/console/explain.html"
