@@ -38,14 +38,18 @@
         item.option.hidden = !match && !item.option.selected;
         if (match) { shown += 1; }
       });
+      var rows = 0;
       Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
         group.hidden = !Array.prototype.some.call(group.children, function (o) { return !o.hidden; });
+        if (!group.hidden) { rows += 1; }
       });
+      rows += options.filter(function (item) { return !item.option.hidden; }).length;
       status.hidden = shown > 0;
       if (words.length && shown > 0) {
-        var first = options.find(function (item) { return !item.option.hidden && !item.option.selected; });
-        select.size = Math.min(Math.max(shown, 2), 8);
-        if (first && shown === 1) { first.option.selected = true; }
+        // Show the matches as a list; a single match is chosen at once.
+        select.size = Math.min(Math.max(rows, 2), 10);
+        var only = options.find(function (item) { return !item.option.hidden && !item.option.selected; });
+        if (only && shown === 1) { only.option.selected = true; }
       } else {
         select.size = 0;
       }
