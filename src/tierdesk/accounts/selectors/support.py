@@ -111,15 +111,19 @@ NO_CONTACTS: Final = SupportContacts(web_tickets=False, phone_lines=(), support_
 
 
 def minutes_text(minutes: int | None) -> str:
-    """A target's length for people: "4 h", "30 min", "1 h 30 min"; "" for no target."""
+    """A target's length for people: "4 h", "30 min", "1 h 30 min"; "" for no target.
+
+    Always in hours and minutes, never days (web.formats.format_duration writes 24 h as
+    "1 d"): a target of 24 business hours is about three working days, not one day. The words
+    are the shared formatter's, so they are translated once.
+    """
     if minutes is None:
         return ""
     hours, rest = divmod(minutes, 60)
-    if hours and rest:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
-    if hours:
-        return _("%(hours)d h") % {"hours": hours}
-    return _("%(minutes)d min") % {"minutes": rest}
+    parts = [_("%(count)s h") % {"count": hours}] if hours else []
+    if rest or not hours:
+        parts.append(_("%(count)s min") % {"count": rest})
+    return " ".join(parts)
 
 
 def _label(model: type[LicensePlan] | type[SupportPlan], name: str) -> str:
