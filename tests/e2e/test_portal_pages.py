@@ -164,7 +164,7 @@ def test_bad_input_shows_the_forms_errors(browser, live_server, world, width, sc
     page = open_as(browser, live_server, customer, "/cases/new/", WIDTHS[width], scheme)
     page.click("#case-submit")
     expect(page.locator("#case-form .invalid-feedback").first).to_be_visible()
-    expect(page.locator("#case-form .is-invalid")).to_have_count(3 + 4)  # 3 fields, 4 radios
+    expect(page.locator("#case-form .is-invalid")).to_have_count(2 + 4)  # subject, description, 4 severity radios
     look(page, f"case-new-errors-{width}-{scheme}")
     page.context.close()
 
