@@ -71,6 +71,7 @@ def test_the_when_and_day_filters_render_a_time_element():
         for name in ("when", "day", "when_text", "day_text", "duration"):
             assert render("{{ v|" + name + " }}", v=None) == ""
             assert render("{{ v|" + name + " }}", v="") == ""
+            assert render("{{ v|" + name + " }}", v="not a time") == ""  # as Django's |date
 
 
 def test_the_filters_escape_what_they_show():

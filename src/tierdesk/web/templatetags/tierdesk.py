@@ -47,12 +47,20 @@ def _time_element(value: datetime | str, text: str) -> SafeString:
     return format_html('<time datetime="{}">{}</time>', to_instant(value).isoformat(), text)
 
 
+# Like Django's |date, the filters below show "" for None, "" and a value they cannot read
+# (not a datetime, date, ISO-8601 string or number), rather than breaking the page.
+UNREADABLE = (ValueError, TypeError, OverflowError)
+
+
 @register.filter(name="when")
 def when_filter(value: datetime | str | None, zone: tzinfo | str | None = None) -> SafeString | str:
     """`<time>` with date and time in the viewer's zone (or `zone`): "Tue 1 Dec 2026, 22:34 CET"."""
     if value is None or value == "":
         return ""
-    return _time_element(value, format_when(value, zone))
+    try:
+        return _time_element(value, format_when(value, zone))
+    except UNREADABLE:
+        return ""
 
 
 @register.filter(name="day")
@@ -60,9 +68,12 @@ def day_filter(value: date | str | None, zone: tzinfo | str | None = None) -> Sa
     """`<time>` with the date only: "1 Dec 2026"."""
     if value is None or value == "":
         return ""
-    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
-    day = local(parsed, zone).date() if isinstance(parsed, datetime) else parsed
-    return format_html('<time datetime="{}">{}</time>', day.isoformat(), format_day(day))
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+        day = local(parsed, zone).date() if isinstance(parsed, datetime) else parsed
+        return format_html('<time datetime="{}">{}</time>', day.isoformat(), format_day(day))
+    except (*UNREADABLE, AttributeError):
+        return ""
 
 
 @register.filter(name="when_text")
@@ -70,7 +81,10 @@ def when_text_filter(value: datetime | str | None, zone: tzinfo | str | None = N
     """The date and time as plain text (e-mails, attributes): "Tue 1 Dec 2026, 22:34 CET"."""
     if value is None or value == "":
         return ""
-    return format_when(value, zone)
+    try:
+        return format_when(value, zone)
+    except UNREADABLE:
+        return ""
 
 
 @register.filter(name="day_text")
@@ -78,7 +92,10 @@ def day_text_filter(value: date | str | None, zone: tzinfo | str | None = None) 
     """The date only as plain text: "1 Dec 2026"."""
     if value is None or value == "":
         return ""
-    return format_day(value, zone)
+    try:
+        return format_day(value, zone)
+    except (*UNREADABLE, AttributeError):
+        return ""
 
 
 @register.filter(name="duration")
@@ -86,4 +103,7 @@ def duration_filter(value: float | timedelta | None) -> str:
     """Minutes (or a timedelta) rounded for people: "2 h 14 min"; "" for None."""
     if value is None or value == "":
         return ""
-    return format_duration(value)
+    try:
+        return format_duration(value)
+    except UNREADABLE:
+        return ""
