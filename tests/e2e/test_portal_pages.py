@@ -28,8 +28,10 @@ from tierdesk.accounts.models import Invitation
 from tierdesk.accounts.roles import Role
 from tierdesk.accounts.selectors.people import invitation_hash
 from tierdesk.accounts.services.tokens import api_token_create
+from tierdesk.tickets.choices import EscalationReason
 from tierdesk.tickets.models import Case
 from tierdesk.tickets.services.cases import case_create, case_reply
+from tierdesk.tickets.services.escalations import self_escalation_request
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -43,7 +45,7 @@ def world(db):
     region = SupportRegionFactory(code="it", time_zone="Europe/Rome", windows=ALWAYS_OPEN)
     account = AccountFactory(
         name="Acme Telecom",
-        license_plan=LicensePlanFactory(code="business"),
+        license_plan=LicensePlanFactory(code="business_plus"),  # self-escalation after 24 h
         support_plan=SupportPlanFactory(code="premier"),
         region=region,
     )
@@ -76,6 +78,20 @@ def world(db):
         description="Italian messages come out transcribed as English.",
         severity=3,
     )
+    escalated = case_create(
+        actor=customer,
+        subject="Nobody answered the fax-to-e-mail question",
+        description="Faxes from +39 02 are not turned into e-mails.",
+        severity=3,
+        cc=[admin],
+        now=timezone.now() - timedelta(days=3),
+    )
+    self_escalation_request(
+        actor=customer,
+        case=escalated,
+        reason=EscalationReason.DELAYED_RESPONSES,
+        details="Three days without an answer.",
+    )
     api_token_create(user=customer, name="Nightly export script")
     # Written directly with a known token: the e-mail's copy of the link is blanked once sent.
     Invitation.objects.create(
@@ -91,6 +107,7 @@ def world(db):
         "account_admin": admin,
         "basic": basic,
         "case": old,
+        "escalated": escalated,
         "invitation": INVITATION_TOKEN,
     }
 
@@ -100,6 +117,7 @@ PAGES = [
     ("cases", "customer", "/cases/"),
     ("cases-none-match", "customer", "/cases/?q=nothing-like-this&status=closed"),
     ("case", "customer", "/cases/{case}/"),
+    ("case-escalated", "customer", "/cases/{escalated}/"),
     ("case-new", "customer", "/cases/new/"),
     ("cases-empty", "basic", "/cases/"),
     ("case-new-unavailable", "basic", "/cases/new/"),
@@ -147,7 +165,9 @@ def look(page, name: str) -> None:
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize(("name", "who", "path"), PAGES, ids=[p[0] for p in PAGES])
 def test_the_page_fits_and_passes_axe(browser, live_server, world, name, who, path, width, scheme):
-    url = path.format(case=world["case"].pk, invitation=world["invitation"])
+    url = path.format(
+        case=world["case"].pk, escalated=world["escalated"].pk, invitation=world["invitation"]
+    )
     user = world[who] if who else None
     page = open_as(browser, live_server, user, url, WIDTHS[width], scheme)
     look(page, f"{name}-{width}-{scheme}")
@@ -164,7 +184,8 @@ def test_bad_input_shows_the_forms_errors(browser, live_server, world, width, sc
     page = open_as(browser, live_server, customer, "/cases/new/", WIDTHS[width], scheme)
     page.click("#case-submit")
     expect(page.locator("#case-form .invalid-feedback").first).to_be_visible()
-    expect(page.locator("#case-form .is-invalid")).to_have_count(2 + 4)  # subject, description, 4 severity radios
+    # Subject, description and the four severity radios.
+    expect(page.locator("#case-form .is-invalid")).to_have_count(2 + 4)
     look(page, f"case-new-errors-{width}-{scheme}")
     page.context.close()
 
@@ -204,3 +225,23 @@ def test_a_customer_replies_and_the_token_secret_shows_once(browser, live_server
     page.locator("#tokens tr", has_text="Monitoring").locator("button").click()
     expect(page.locator(".messages")).to_contain_text("The token Monitoring is revoked.")
     page.context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_pages_fit_in_italian(browser, live_server, world, width):
+    """Italian words are longer: the labels and buttons still fit, at both widths."""
+    for who in ("customer", "account_admin"):
+        world[who].language = "it"
+        world[who].save(update_fields=["language"])
+    for name, who, path in [
+        ("cases", "customer", "/cases/"),
+        ("case", "customer", f"/cases/{world['case'].pk}/"),
+        ("case-escalated", "customer", f"/cases/{world['escalated'].pk}/"),
+        ("case-new", "customer", "/cases/new/"),
+        ("tokens", "customer", "/profile/tokens/"),
+        ("account-users", "account_admin", "/account/users/"),
+    ]:
+        page = open_as(browser, live_server, world[who], path, WIDTHS[width], "light")
+        assert page.locator("html").get_attribute("lang") == "it", path
+        look(page, f"{name}-{width}-it")
+        page.context.close()
