@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "tierdesk.accounts",
     "tierdesk.notifications",
     "tierdesk.tickets",
+    "tierdesk.knowledge",
 ]
 
 MIDDLEWARE = [
