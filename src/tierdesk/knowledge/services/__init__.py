@@ -1,0 +1,1 @@
+"""Every write to the help center: keyword-only functions, one transaction each."""
