@@ -119,3 +119,20 @@ def test_the_service_uses_the_same_list():
         profile_update(user=user, first_name="", last_name="", time_zone="Factory", language="en")
     assert "time_zone" in caught.value.message_dict
     assert User.objects.get(pk=user.pk).time_zone == "Europe/Rome"
+
+
+@pytest.mark.parametrize("name", ["Factory", "localtime", "Not/AZone", ""])
+def test_the_model_validator_refuses_what_is_no_current_zone(name):
+    from django.core.exceptions import ValidationError
+
+    from tierdesk.accounts.models import validate_time_zone
+
+    with pytest.raises(ValidationError):
+        validate_time_zone(name)
+
+
+@pytest.mark.parametrize("name", ["Europe/Rome", "UTC", "US/Eastern"])
+def test_the_model_validator_accepts_current_zones_and_their_aliases(name):
+    from tierdesk.accounts.models import validate_time_zone
+
+    validate_time_zone(name)  # the admin's forms (users, regions) use this validator

@@ -6,7 +6,6 @@ A package since the support numbers came (`support_numbers`); every model is imp
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import ClassVar, TypeAlias
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser, BaseUserManager
@@ -20,14 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from tierdesk.sla.policies import ClockKind
 
 from ..roles import CUSTOMER_ROLES, VENDOR_ROLES, Role
+from ..time_zones import current_time_zone
 from .support_numbers import SupportNumber as SupportNumber
 
 MINUTES_PER_DAY = 24 * 60
 
 
 def validate_time_zone(value: str) -> None:
-    """Reject anything that is not an IANA time zone name."""
-    if value not in zoneinfo.available_timezones():
+    """Reject anything that is not a current IANA time zone or an alias of one (not `Factory`)."""
+    if current_time_zone(value) is None:
         raise ValidationError(_("%(value)s is not an IANA time zone."), params={"value": value})
 
 

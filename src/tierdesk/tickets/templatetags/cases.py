@@ -1,8 +1,7 @@
-"""Template helpers for cases: SLA badges and times shown in another zone."""
+"""Template helpers for cases: SLA badges, and whether a region's zone differs from the viewer's."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django import template
@@ -18,34 +17,6 @@ from ..display import (
 )
 
 register = template.Library()
-
-
-class _ZonedDatetime(datetime):
-    # Django's date/time filters convert aware datetimes to the active (viewer's) zone unless
-    # the value says otherwise: without this, `x|in_zone:z|date:"H:i"` showed the viewer's time.
-    convert_to_local_time = False
-
-
-@register.filter
-def in_zone(value: datetime | None, zone: str) -> datetime | None:
-    """The instant in the given IANA time zone (e.g. the region's local time)."""
-    if value is None:
-        return None
-    found = zone_or_none(zone)
-    if found is None:
-        return value
-    local = value.astimezone(found)
-    return _ZonedDatetime(
-        local.year,
-        local.month,
-        local.day,
-        local.hour,
-        local.minute,
-        local.second,
-        local.microsecond,
-        tzinfo=local.tzinfo,
-        fold=local.fold,
-    )
 
 
 @register.filter(name="differs_from_viewer")
