@@ -16,6 +16,7 @@ from tests.factories import StaffAdminFactory, UserFactory
 from tierdesk.notifications.services.outbox import notification_render
 from tierdesk.web.formats import format_day, format_duration, format_time, format_when
 from tierdesk.web.models import WorkerHeartbeat
+from tierdesk.web.templatetags.tierdesk import duration_filter
 
 INSTANT = datetime(2026, 12, 1, 21, 34, 10, tzinfo=UTC)  # 22:34 in Rome
 ROME = ZoneInfo("Europe/Rome")
@@ -138,6 +139,24 @@ def test_a_duration_reads_back_within_half_its_smallest_unit(minutes, language):
     assert not ("min" in text and re.search(r"\d+ [dg]\b", text))
     assert all(int(n) < 60 for n in re.findall(r"(\d+) min", text))
     assert all(int(n) < 24 for n in re.findall(r"(\d+) h", text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(minutes=st.floats(min_value=1, max_value=60 * 24 * 400, allow_nan=False))
+def test_business_time_counts_hours_never_days(minutes):
+    with translation.override("it"):
+        text = format_duration(minutes, days=False)
+    shown, unit = parse(text)
+    assert unit in (1, 60) and not re.search(r"\d+ [dg]\b", text)
+    assert abs(shown - minutes) <= 0.5 + 1e-6  # always to the minute
+    assert all(int(n) < 60 for n in re.findall(r"(\d+) min", text))
+
+
+def test_the_duration_filter_takes_hours_for_business_time():
+    with translation.override("en"):
+        assert duration_filter(24 * 60) == "1 d"
+        assert duration_filter(24 * 60, "hours") == "24 h"
+        assert duration_filter(timedelta(hours=26, minutes=30), "hours") == "26 h 30 min"
 
 
 @settings(max_examples=200, deadline=None)

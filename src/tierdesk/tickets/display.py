@@ -118,20 +118,20 @@ def badge_html(badge: ClockBadge, *, now: datetime | None = None) -> SafeString:
     state_word = _STATE_WORDS.get(badge.state)
     if state_word is not None:
         html += f'<span class="clock-state">{escape(state_word)}</span>'
+    due = gettext("due")  # outside the f-strings: makemessages does not read inside them
     html += (
-        f'<span class="clock-due">{escape(gettext("due"))} '
+        f'<span class="clock-due">{escape(due)} '
         f'<time datetime="{iso}">{escape(format_when(badge.due_at))}</time>'
     )
     zone = zone_or_none(badge.region_time_zone)
     if zone is not None and differs_from_viewer(zone, now or timezone.now()):
+        region_time = gettext("region time")
         html += (
             f' <span class="muted">({escape(format_time(badge.due_at, zone))} '
-            f"{escape(gettext('region time'))})</span>"
+            f"{escape(region_time)})</span>"
         )
     html += "</span>"
     if badge.live:
-        html += (
-            f'<span class="countdown" data-countdown="{iso}" data-left="{escape(gettext("left"))}"'
-            f' data-overdue="{escape(gettext("overdue"))}"></span>'
-        )
+        # The words ("2 h left") come from tickets/_countdown_script.html, once per page.
+        html += f'<span class="countdown" data-countdown="{iso}"></span>'
     return mark_safe(html + "</span>")  # noqa: S308 - every value is escaped above

@@ -106,11 +106,13 @@ def _round_half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def format_duration(value: float | timedelta) -> str:
+def format_duration(value: float | timedelta, *, days: bool = True) -> str:
     """A duration rounded for people: "45 min", "2 h 14 min", "3 d 4 h".
 
     `value` is minutes (int or float) or a timedelta. Rounded to the nearest minute under a
-    day and to the nearest hour from one day on (minutes are dropped once days appear). Zero
+    day and to the nearest hour from one day on (minutes are dropped once days appear). With
+    `days=False` hours never become days ("26 h 30 min"): for business time, where 24 hours
+    are not a day (three working days of 8 hours). Zero
     is "0 min"; anything else under a minute either way is "less than a minute". A negative
     duration (e.g. how far past a due time) is the positive one with a leading "-"
     ("-5 min"); callers that want "overdue by 5 min" pass the absolute value.
@@ -124,7 +126,7 @@ def format_duration(value: float | timedelta) -> str:
     seconds = abs(seconds)
     minutes = _round_half_up(seconds / MINUTE)
     parts: list[str] = []
-    if minutes * MINUTE < DAY:
+    if minutes * MINUTE < DAY or not days:
         hours, minutes = divmod(minutes, 60)
         if hours:
             parts.append(gettext("%(count)s h") % {"count": hours})

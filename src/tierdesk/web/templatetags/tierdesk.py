@@ -99,11 +99,14 @@ def day_text_filter(value: date | str | None, zone: tzinfo | str | None = None) 
 
 
 @register.filter(name="duration")
-def duration_filter(value: float | timedelta | None) -> str:
-    """Minutes (or a timedelta) rounded for people: "2 h 14 min"; "" for None."""
+def duration_filter(value: float | timedelta | None, unit: str = "") -> str:
+    """Minutes (or a timedelta) rounded for people: "2 h 14 min"; "" for None.
+
+    `|duration:"hours"` never counts days (business time: 24 business hours are not a day).
+    """
     if value is None or value == "":
         return ""
     try:
-        return format_duration(value)
+        return format_duration(value, days=unit != "hours")
     except UNREADABLE:
         return ""

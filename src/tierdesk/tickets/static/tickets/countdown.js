@@ -1,16 +1,23 @@
 // Live countdowns to SLA due instants: every element with data-countdown="<ISO instant>".
+// The words come from the script tag's data attributes (tickets/_countdown_script.html), so a
+// countdown reads like every other duration (web.formats.format_duration): "2 h 14 min",
+// "3 d 4 h", "less than a minute". It counts whole minutes down (never rounds up a deadline).
 (function () {
   "use strict";
+  var script = document.currentScript;
+  var words = (script && script.dataset) || {};
+  function word(name, fallback, count) {
+    return (words[name] || fallback).replace("%(count)s", String(count));
+  }
   function format(seconds) {
-    var s = Math.abs(Math.floor(seconds));
-    var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600);
-    var m = Math.floor((s % 3600) / 60), r = s % 60;
-    var parts = [];
-    if (d) parts.push(d + "d");
-    if (d || h) parts.push(h + "h");
-    parts.push((m < 10 && (d || h) ? "0" : "") + m + "m");
-    if (!d) parts.push((r < 10 ? "0" : "") + r + "s");
-    return parts.join(" ");
+    var minutes = Math.floor(Math.abs(seconds) / 60);
+    if (minutes === 0) return words.underAMinute || "less than a minute";
+    if (minutes >= 1440) {
+      var days = Math.floor(minutes / 1440), hours = Math.floor((minutes % 1440) / 60);
+      return word("days", "%(count)s d", days) + (hours ? " " + word("hours", "%(count)s h", hours) : "");
+    }
+    var h = Math.floor(minutes / 60), m = minutes % 60;
+    return (h ? word("hours", "%(count)s h", h) + (m ? " " : "") : "") + (m ? word("minutes", "%(count)s min", m) : "");
   }
   function tick() {
     var now = Date.now();
@@ -18,9 +25,8 @@
       var due = Date.parse(el.getAttribute("data-countdown"));
       if (isNaN(due)) return;
       var left = (due - now) / 1000;
-      el.textContent = left >= 0
-        ? format(left) + " " + (el.getAttribute("data-left") || "left")
-        : format(left) + " " + (el.getAttribute("data-overdue") || "overdue");
+      var text = format(left) + " " + (left >= 0 ? words.left || "left" : words.overdue || "overdue");
+      if (el.textContent !== text) el.textContent = text;
       el.classList.toggle("overdue", left < 0);
     });
   }
