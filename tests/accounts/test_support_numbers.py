@@ -27,7 +27,6 @@ from tierdesk.accounts.selectors.support import (
     NO_CONTACTS,
     account_plan_summary,
     free_plan_summary,
-    minutes_text,
     support_contacts,
 )
 from tierdesk.accounts.services.support_numbers import (
@@ -204,24 +203,16 @@ def test_the_summary_follows_the_entitlement_matrix(region):
     assert all(items(summary).values())
     escalation = next(i for i in summary.items if i.key == "self_escalation")
     assert escalation.detail == "after 24 hours open"
-    assert [(t.severity, t.first_response, t.resolution) for t in summary.targets] == [
-        (1, "1 h", "4 h"),
-        (2, "4 h", "24 h"),
-        (3, "8 h", "24 h"),
-        (4, "8 h", "24 h"),
-    ]
+    rows = [(t.severity, t.first_response_minutes, t.resolution_minutes) for t in summary.targets]
+    assert rows == [(1, 60, 240), (2, 240, 1440), (3, 480, 1440), (4, 480, 1440)]
     assert summary.targets[0].clock == "24x7"
     assert summary.targets[1].clock == "regional business hours"
 
 
 def test_access_shows_first_response_targets_without_resolution(region):
     summary = account_plan_summary(customer(region, "pro", "access").account)
-    assert [(t.first_response, t.resolution) for t in summary.targets] == [
-        ("4 h", ""),
-        ("8 h", ""),
-        ("16 h", ""),
-        ("16 h", ""),
-    ]
+    rows = [(t.first_response_minutes, t.resolution_minutes) for t in summary.targets]
+    assert rows == [(240, None), (480, None), (960, None), (960, None)]
 
 
 def test_what_free_accounts_get_comes_from_the_free_plan():
@@ -233,14 +224,6 @@ def test_what_free_accounts_get_comes_from_the_free_plan():
     }
     LicensePlan.objects.filter(is_paid=False).update(community_post=False)
     assert "community_post" not in items(free_plan_summary())
-
-
-@pytest.mark.parametrize(
-    ("minutes", "text"),
-    [(None, ""), (30, "30 min"), (60, "1 h"), (90, "1 h 30 min"), (1440, "24 h")],
-)
-def test_minutes_text(minutes, text):
-    assert minutes_text(minutes) == text
 
 
 # The account page ---------------------------------------------------------------------------------

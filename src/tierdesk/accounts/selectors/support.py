@@ -61,11 +61,15 @@ class Entitlement:
 
 @dataclass(frozen=True)
 class TargetRow:
-    """The SLA targets of one severity, as text for people."""
+    """The SLA targets of one severity: minutes (None: no such target) and how they count.
+
+    Pages show the minutes with `|duration:"hours"`: hours, never days, since 24 business
+    hours are about three working days.
+    """
 
     severity: int
-    first_response: str
-    resolution: str
+    first_response_minutes: int | None
+    resolution_minutes: int | None
     clock: str
 
 
@@ -110,22 +114,6 @@ class SupportContacts:
 NO_CONTACTS: Final = SupportContacts(web_tickets=False, phone_lines=(), support_pin="")
 
 
-def minutes_text(minutes: int | None) -> str:
-    """A target's length for people: "4 h", "30 min", "1 h 30 min"; "" for no target.
-
-    Always in hours and minutes, never days (web.formats.format_duration writes 24 h as
-    "1 d"): a target of 24 business hours is about three working days, not one day. The words
-    are the shared formatter's, so they are translated once.
-    """
-    if minutes is None:
-        return ""
-    hours, rest = divmod(minutes, 60)
-    parts = [_("%(count)s h") % {"count": hours}] if hours else []
-    if rest or not hours:
-        parts.append(_("%(count)s min") % {"count": rest})
-    return " ".join(parts)
-
-
 def _label(model: type[LicensePlan] | type[SupportPlan], name: str) -> str:
     """The field's name as the admin shows it: one wording for the matrix everywhere."""
     field = model._meta.get_field(name)
@@ -164,8 +152,8 @@ def account_plan_summary(account: Account) -> PlanSummary:
     targets = [
         TargetRow(
             severity=severity,
-            first_response=minutes_text(target.first_response_minutes),
-            resolution=minutes_text(target.resolution_minutes),
+            first_response_minutes=target.first_response_minutes,
+            resolution_minutes=target.resolution_minutes,
             clock=str(clocks.get(target.clock.value, target.clock.value)),
         )
         for severity, target in sorted(sla_target_table(account).items())
