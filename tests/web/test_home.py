@@ -106,7 +106,9 @@ def test_visitors_see_no_private_data(client, numbers, rome):
     assert 'id="support-contacts"' not in html
 
 
-def test_no_search_box_while_the_help_center_search_is_not_routed(client, rome):
+def test_no_search_box_while_the_help_center_search_is_not_routed(client, monkeypatch, rome):
+    # As before the help center's search lands (issue 9): its URL name does not resolve.
+    monkeypatch.setattr("tierdesk.web.views.HELP_SEARCH_URL_NAME", "knowledge:not-routed-yet")
     customer = UserFactory(account=account(rome, "pro"))
     for user in (None, customer):
         html = page(client, user)
