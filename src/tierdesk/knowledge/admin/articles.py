@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import TranslationStatus
@@ -203,11 +203,14 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
     @admin.action(description=_("Mark as reviewed today"))
     def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         """Record a review of each selected article."""
+        count = 0
         for article in queryset:
             article_mark_reviewed(article=article, actor=request.user)  # type: ignore[arg-type]
-        self.message_user(
-            request, gettext("%(n)d articles marked reviewed.") % {"n": queryset.count()}
+            count += 1
+        message = ngettext(
+            "%(n)d article marked reviewed.", "%(n)d articles marked reviewed.", count
         )
+        self.message_user(request, message % {"n": count}, messages.SUCCESS)
 
 
 class VersionInline(ReadOnlyTabularInline):

@@ -1,0 +1,2 @@
+"""Pages of the help center: the reader's (articles, categories) and the staff's (history,
+reviews)."""
