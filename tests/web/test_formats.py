@@ -198,3 +198,18 @@ def test_an_email_body_uses_the_format_in_the_recipients_zone_and_language():
             language="it",
         )
     assert "mer 2 dic 2026, 06:34 JST" in body
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("+390200000101", "+39 02 0000 0101"),
+        ("+12025550123", "+1 202-555-0123"),
+        ("+442071234567", "+44 20 7123 4567"),
+        ("not a number", "not a number"),
+    ],
+)
+def test_phone_numbers_are_grouped_as_people_dial_them(number, shown):
+    from tierdesk.web.formats import format_phone
+
+    assert format_phone(number) == shown

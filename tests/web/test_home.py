@@ -161,6 +161,7 @@ def test_second_line_plans_show_both_lines(client, numbers, rome):
     user = AccountAdminFactory(account=account(rome, "business"))
     html = page(client, user)
     assert contacts_of(html) == ({"+390200000101", "+390200000102"}, user.account.support_pin)
+    assert "+39 02 0000 0101" in html  # shown grouped, dialled as E.164
 
 
 def test_a_line_without_numbers_says_so_and_keeps_the_pin(client, rome):

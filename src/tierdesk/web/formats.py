@@ -13,6 +13,7 @@ import math
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+import phonenumbers
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
@@ -138,3 +139,12 @@ def format_duration(value: float | timedelta, *, days: bool = True) -> str:
         if hours:
             parts.append(gettext("%(count)s h") % {"count": hours})
     return sign + " ".join(parts)
+
+
+def format_phone(number: str) -> str:
+    """An E.164 number grouped as people dial it: "+39 02 0000 0101"; unchanged if unreadable."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -7,7 +7,14 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from tierdesk.web.formats import format_day, format_duration, format_when, local, to_instant
+from tierdesk.web.formats import (
+    format_day,
+    format_duration,
+    format_phone,
+    format_when,
+    local,
+    to_instant,
+)
 from tierdesk.web.markdown import render_markdown
 
 register = template.Library()
@@ -110,3 +117,9 @@ def duration_filter(value: float | timedelta | None, unit: str = "") -> str:
         return format_duration(value, days=unit != "hours")
     except UNREADABLE:
         return ""
+
+
+@register.filter(name="phone")
+def phone_filter(number: str | None) -> str:
+    """An E.164 number grouped for people ("+39 02 0000 0101"); "" for None."""
+    return format_phone(number) if number else ""
