@@ -153,6 +153,7 @@ def test_view_count_once_per_view_and_not_for_drafts(readers, category, author):
     client = Client()
     client.get(article_urls(translation)["article"])
     client.get(article_urls(translation)["article"])
+    client.head(article_urls(translation)["article"])
     translation.refresh_from_db()
     assert translation.view_count == 2
     draft = translation_of(make_article(category, title="Draft", publish=False))

@@ -97,7 +97,7 @@ def article_page(request: HttpRequest, language: str, slug: str) -> HttpResponse
     """/help/<language>/<slug>/: an article the reader may read (a 404 for any other)."""
     user = request.user
     translation = access_translation(user, language=language, slug=slug, drafts=True)
-    if translation.is_published:
+    if translation.is_published and request.method == "GET":  # a HEAD is no view
         translation_view_record(translation=translation)
         translation.view_count += 1
     return render(request, "knowledge/article.html", _article_context(request, translation))
