@@ -12,12 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from tierdesk.accounts.models import User
-from tierdesk.accounts.selectors.support import (
-    account_plan_summary,
-    free_plan_summary,
-    support_contacts,
-)
+from tierdesk.accounts.selectors.support import account_plan_summary, support_contacts
 from tierdesk.accounts.services.people import user_language_set
+from tierdesk.knowledge.views.home import help_home_context
 from tierdesk.tickets.permissions import may_open_case
 from tierdesk.tickets.selectors import home as case_figures
 from tierdesk.tickets.selectors.cases import is_agent, sees_all_cases
@@ -42,13 +39,15 @@ def routed(url_name: str) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page, one for each role: visitors, customers, agents, supervisors."""
     user = request.user
+    if not user.is_authenticated:
+        # A visitor's home is the help center's (issue 9): the same page as /help/, whose
+        # canonical link it carries, so search engines index one address.
+        return render(request, "knowledge/index.html", help_home_context(request))
     context: dict[str, Any] = {
         "help_search_url": routed(HELP_SEARCH_URL_NAME),
         "self_service": self_service_links(),
     }
-    if not user.is_authenticated:
-        context.update(home="visitor", summary=free_plan_summary())
-    elif user.account_id is not None and user.account is not None:
+    if user.account_id is not None and user.account is not None:
         cases, open_count = case_figures.customer_open_cases(user)
         context.update(
             home="customer",

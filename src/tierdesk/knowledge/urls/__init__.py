@@ -7,11 +7,11 @@ only the codes of settings.LANGUAGES.
 
 from django.urls import URLPattern, URLResolver
 
-from . import articles
+from . import articles, home
 
 app_name = "knowledge"
 
-PARTS = [articles]
+PARTS = [home, articles]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     pattern for part in PARTS for pattern in part.urlpatterns
