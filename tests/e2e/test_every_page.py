@@ -77,6 +77,8 @@ PAGES = [
     Page("home", "customer"),
     Page("home", "agent"),
     Page("home", "supervisor"),
+    Page("knowledge:index", "visitor"),
+    Page("knowledge:index", "customer"),
     Page("login", "visitor"),
     Page("password_reset", "visitor"),
     Page("password_reset_done", "visitor"),
