@@ -134,8 +134,8 @@ def format_duration(value: float | timedelta, *, days: bool = True) -> str:
         if minutes or not hours:
             parts.append(gettext("%(count)s min") % {"count": minutes})
     else:
-        days, hours = divmod(_round_half_up(seconds / HOUR), 24)
-        parts.append(gettext("%(count)s d") % {"count": days})
+        whole_days, hours = divmod(_round_half_up(seconds / HOUR), 24)
+        parts.append(gettext("%(count)s d") % {"count": whole_days})
         if hours:
             parts.append(gettext("%(count)s h") % {"count": hours})
     return sign + " ".join(parts)
