@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tierdesk.accounts.urls")),
     path("", include("tierdesk.tickets.urls")),
     path("help/", include("tierdesk.knowledge.urls")),
+    path("", include("tierdesk.knowledge.urls.site")),
     path("", include("tierdesk.web.urls")),
 ]
 

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from tierdesk.accounts.models import Viewer
@@ -101,9 +111,9 @@ def recent_articles(
     return article_links(user, articles, language)
 
 
-def home_guides(user: Viewer | None, limit: int = GUIDE_LIMIT) -> list[Guide]:
-    """The guides the reader sees, in their order, each with `chapter_count`: the chapters
-    whose article the reader may read (a guide with none of those is left out)."""
+def readable_guides(user: Viewer | None) -> QuerySet[Guide]:
+    """The guides the reader sees that hold a chapter they may read, in order; each with
+    `chapter_count`: the chapters whose article the reader may read."""
     chapters = (
         readable_articles(user)
         .filter(chapters__guide=OuterRef("pk"))
@@ -112,12 +122,17 @@ def home_guides(user: Viewer | None, limit: int = GUIDE_LIMIT) -> list[Guide]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return list(
+    return (
         visible_guides(user)
         .annotate(chapter_count=Coalesce(Subquery(chapters, output_field=IntegerField()), Value(0)))
         .filter(chapter_count__gt=0)
-        .order_by("position", "slug")[:limit]
+        .order_by("position", "slug")
     )
+
+
+def home_guides(user: Viewer | None, limit: int = GUIDE_LIMIT) -> list[Guide]:
+    """The first guides of readable_guides."""
+    return list(readable_guides(user)[:limit])
 
 
 def home_videos(user: Viewer | None, language: str, limit: int = VIDEO_LIMIT) -> list[Video]:
