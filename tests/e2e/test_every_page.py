@@ -104,6 +104,8 @@ PAGES = [
 POST_ONLY = "a form's target: POST, then a redirect to a page listed above"
 NOT_PAGES = {
     "set_language": POST_ONLY,
+    "sitemap": "XML for search engines (tests/knowledge/test_site.py)",
+    "robots": "plain text for crawlers (tests/knowledge/test_site.py)",
     "logout": POST_ONLY,
     "api-token-revoke": POST_ONLY,
     "account-pin-rotate": POST_ONLY,
