@@ -1,0 +1,736 @@
+"""`tierdesk kb import DIR`: load the help center from files (the format: knowledge.kbfiles).
+
+Idempotent: every item (category, tag, article translation, guide, video) is compared with what
+is stored and written only when it differs, through the same services as the pages
+(translation_save writes a version only when a title or body changed), so importing the same
+folder twice writes nothing the second time. An import adds and changes; it never deletes.
+
+A bad file is reported (its path and one reason) and skipped; everything else is imported. Each
+article (all its translations) is written in a savepoint of its own, inside transactions of a few
+hundred articles, so a failure rolls back only that file and a large import stays fast.
+
+An article is recognised by the slug of any of its translations: the files `<key>.en.md` and
+`<key>.it.md` are one article, and re-importing them finds it again even when one of the slugs
+changed. Guides name their chapters by article key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from tierdesk.accounts.models import User
+
+from .. import kbfiles
+from ..choices import TranslationStatus, Visibility
+from ..kbfiles import FormatError
+from ..models import Article, ArticleTag, ArticleTranslation, Category, Video
+from ..models.articles import DEFAULT_REVIEW_INTERVAL_DAYS
+from .articles import article_create, translation_save
+from .catalogue import (
+    ChapterSpec,
+    article_settings_set,
+    category_save,
+    guide_save,
+    tag_save,
+    translation_state_set,
+    video_save,
+)
+from .videos import video_transcript_set, vtt_parse
+
+BATCH = 250
+CREATED, CHANGED, UNCHANGED = "created", "changed", "unchanged"
+KINDS = ("categories", "tags", "articles", "guides", "videos")
+ARTICLE_FIELDS = ("visibility", "tags", "owner", "last_reviewed", "review_interval_days")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that was not imported, and why (one line)."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did, per kind of item: created, changed, left alone; and the bad files."""
+
+    counts: dict[str, Counter[str]] = field(
+        default_factory=lambda: {kind: Counter() for kind in KINDS}
+    )
+    errors: list[FileError] = field(default_factory=list)
+
+    def add(self, kind: str, outcome: bool | None) -> None:
+        """Count one item: None created, True changed, False left alone."""
+        key = CREATED if outcome is None else CHANGED if outcome else UNCHANGED
+        self.counts[kind][key] += 1
+
+    def fail(self, path: str, reason: str) -> None:
+        self.errors.append(FileError(path, " ".join(str(reason).split())))
+
+    def total(self, outcome: str) -> int:
+        return sum(counter[outcome] for counter in self.counts.values())
+
+    @property
+    def created(self) -> int:
+        return self.total(CREATED)
+
+    @property
+    def changed(self) -> int:
+        return self.total(CHANGED)
+
+    @property
+    def unchanged(self) -> int:
+        return self.total(UNCHANGED)
+
+
+def error_text(error: Exception) -> str:
+    """One line out of a ValidationError (its messages), a FormatError or a database error."""
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            parts = [
+                f"{name}: {message}" if name != "__all__" else message
+                for name, messages in error.message_dict.items()
+                for message in messages
+            ]
+            return "; ".join(parts)
+        return "; ".join(error.messages)
+    return str(error)
+
+
+def _languages() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+def _visibility(value: Any) -> str:
+    if value not in Visibility.values:
+        choices = ", ".join(Visibility.values)
+        raise FormatError(f"bad visibility {value!r} (one of {choices})")
+    return str(value)
+
+
+# --- categories and tags -------------------------------------------------------------------
+
+
+def _read_yaml_list(root: Path, name: str, report: ImportReport) -> list[Any]:
+    path = root / name
+    if not path.is_file():
+        return []
+    try:
+        data = kbfiles.yaml_load(path.read_text(encoding="utf-8"), what=name)
+    except (OSError, UnicodeDecodeError, FormatError) as error:
+        report.fail(name, error_text(error) if isinstance(error, FormatError) else str(error))
+        return []
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        report.fail(name, "bad YAML: expected a list")
+        return []
+    return data
+
+
+def _import_categories(root: Path, report: ImportReport, actor: User | None) -> None:
+    rows = _read_yaml_list(root, kbfiles.CATEGORIES_FILE, report)
+    seen: set[str] = set()
+    for n, row in enumerate(rows, start=1):
+        where = f"{kbfiles.CATEGORIES_FILE}: category {n}"
+        try:
+            if not isinstance(row, dict):
+                raise FormatError("expected a mapping")
+            slug = kbfiles.slug_check(kbfiles.text_field(row, "slug", required=True))
+            where = f"{kbfiles.CATEGORIES_FILE}: {slug}"
+            if slug in seen:
+                raise FormatError(f"duplicate slug {slug!r}")
+            seen.add(slug)
+            name = kbfiles.localized_map(row.get("name"), field="name")
+            if not name.get("en"):
+                raise FormatError("missing name (en)")
+            description = kbfiles.localized_map(row.get("description"), field="description")
+            values = {
+                "name_en": name.get("en", ""),
+                "name_it": name.get("it", ""),
+                "description_en": description.get("en", ""),
+                "description_it": description.get("it", ""),
+                "icon": kbfiles.text_field(row, "icon"),
+                "position": kbfiles.int_field(row, "position", default=n),
+            }
+            _category, outcome = category_save(slug=slug, values=values, actor=actor)
+        except (FormatError, ValidationError, DatabaseError) as error:
+            report.fail(where, error_text(error))
+        else:
+            report.add("categories", outcome)
+
+
+def _import_tags(root: Path, report: ImportReport, actor: User | None) -> None:
+    for n, row in enumerate(_read_yaml_list(root, kbfiles.TAGS_FILE, report), start=1):
+        where = f"{kbfiles.TAGS_FILE}: tag {n}"
+        try:
+            if not isinstance(row, dict):
+                raise FormatError("expected a mapping")
+            slug = kbfiles.slug_check(kbfiles.text_field(row, "slug", required=True))
+            where = f"{kbfiles.TAGS_FILE}: {slug}"
+            _tag, outcome = tag_save(slug=slug, name=kbfiles.text_field(row, "name"), actor=actor)
+        except (FormatError, ValidationError, DatabaseError) as error:
+            report.fail(where, error_text(error))
+        else:
+            report.add("tags", outcome)
+
+
+# --- articles ------------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleFile:
+    """One parsed and checked article translation file."""
+
+    rel: str
+    key: str
+    folder: str
+    language: str
+    title: str
+    slug: str
+    summary: str
+    body: str
+    status: str
+    published_at: datetime | None
+    # The article's settings this file states (a translation may leave some to the others).
+    settings: dict[str, Any]
+
+
+def _parse_article(root: Path, path: Path) -> ArticleFile:
+    rel = path.relative_to(root).as_posix()
+    match = kbfiles.ARTICLE_NAME_RE.match(path.name)
+    if match is None:
+        raise FormatError("bad file name: expected <key>.<language>.md")
+    language = match["language"]
+    if language not in _languages():
+        raise FormatError(f"unknown language {language!r}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise FormatError("not UTF-8 text") from None
+    doc = kbfiles.parse_document(text)
+    meta = doc.meta
+    title = kbfiles.text_field(meta, "title", required=True)
+    if not title:
+        raise FormatError("missing title")
+    slug = kbfiles.slug_check(kbfiles.text_field(meta, "slug", default=match["key"]))
+    status = kbfiles.text_field(meta, "status", default=TranslationStatus.PUBLISHED)
+    if status not in TranslationStatus.values:
+        raise FormatError(f"bad status {status!r} (draft or published)")
+    settings_: dict[str, Any] = {}
+    if "visibility" in meta:
+        settings_["visibility"] = _visibility(meta["visibility"])
+    if "tags" in meta:
+        tags = meta["tags"] or []
+        if not isinstance(tags, list):
+            raise FormatError("bad tags: expected a list of tag slugs")
+        settings_["tags"] = tuple(
+            sorted({kbfiles.slug_check(str(tag), field="tag") for tag in tags})
+        )
+    if "owner" in meta:
+        settings_["owner"] = kbfiles.text_field(meta, "owner").lower()
+    if "last_reviewed" in meta:
+        settings_["last_reviewed"] = kbfiles.as_datetime(
+            meta["last_reviewed"], field="last_reviewed"
+        )
+    if "review_interval_days" in meta:
+        settings_["review_interval_days"] = kbfiles.int_field(
+            meta, "review_interval_days", default=DEFAULT_REVIEW_INTERVAL_DAYS, minimum=1
+        )
+    return ArticleFile(
+        rel=rel,
+        key=match["key"],
+        folder=path.parent.name,
+        language=language,
+        title=title,
+        slug=slug,
+        summary=kbfiles.text_field(meta, "summary"),
+        body=doc.body,
+        status=status,
+        published_at=kbfiles.as_datetime(meta.get("published"), field="published"),
+        settings=settings_,
+    )
+
+
+def _owners(emails: Iterable[str]) -> dict[str, User]:
+    """The users with these e-mails, by lower-cased e-mail (one query)."""
+    wanted = {email for email in emails if email}
+    if not wanted:
+        return {}
+    users = User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=wanted)
+    return {user.email.lower(): user for user in users}
+
+
+class _Articles:
+    """The state an article import compares against, read once in a few queries."""
+
+    def __init__(self) -> None:
+        self.categories = {c.slug: c for c in Category.objects.all()}
+        self.tags = {t.slug: t for t in ArticleTag.objects.all()}
+        self.by_slug: dict[tuple[str, str], ArticleTranslation] = {}
+        self.by_article: dict[int, dict[str, ArticleTranslation]] = defaultdict(dict)
+        for translation in ArticleTranslation.objects.select_related("article"):
+            self.by_slug[(translation.language, translation.slug)] = translation
+            self.by_article[translation.article_id][translation.language] = translation
+        self.tag_ids: dict[int, set[int]] = defaultdict(set)
+        through = Article.tags.through.objects.values_list("article_id", "articletag_id")
+        for article_id, tag_id in through:
+            self.tag_ids[article_id].add(tag_id)
+
+    def remember(self, translation: ArticleTranslation) -> None:
+        self.by_slug[(translation.language, translation.slug)] = translation
+        self.by_article[translation.article_id][translation.language] = translation
+
+
+def _settings_of(
+    files: list[ArticleFile], report: ImportReport
+) -> tuple[list[ArticleFile], dict[str, Any]]:
+    """The article's settings the files agree on; a file that contradicts the first fails."""
+    merged: dict[str, Any] = {}
+    source: dict[str, str] = {}
+    kept = []
+    for file in files:
+        clash = next(
+            (
+                name
+                for name, value in file.settings.items()
+                if name in merged and merged[name] != value
+            ),
+            None,
+        )
+        if clash is not None:
+            report.fail(file.rel, f"{clash} differs from {source[clash]}")
+            continue
+        for name, value in file.settings.items():
+            merged.setdefault(name, value)
+            source.setdefault(name, file.rel)
+        kept.append(file)
+    return kept, merged
+
+
+def _import_article(
+    key: str,
+    files: list[ArticleFile],
+    state: _Articles,
+    owners: dict[str, User],
+    report: ImportReport,
+    actor: User | None,
+) -> Article | None:
+    """Create or update one article from its translation files; answers the article."""
+    files.sort(key=lambda f: (f.language != "en", f.language))
+    files, merged = _settings_of(files, report)
+    if not files:
+        return None
+    category = state.categories.get(files[0].folder)
+    if category is None:
+        for file in files:
+            report.fail(file.rel, f"unknown category {file.folder!r} (not in categories.yaml)")
+        return None
+    tags = []
+    for slug in merged.get("tags", ()):
+        tag = state.tags.get(slug)
+        if tag is None:
+            tag, _created = tag_save(slug=slug, name=slug, actor=actor)
+            state.tags[slug] = tag
+        tags.append(tag)
+    owner = owners.get(merged.get("owner") or "")
+    visibility = merged.get("visibility", Visibility.PUBLIC)
+    interval = merged.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS)
+    found = {
+        state.by_slug[(f.language, f.slug)].article_id
+        for f in files
+        if (f.language, f.slug) in state.by_slug
+    }
+    if len(found) > 1:
+        for file in files:
+            report.fail(file.rel, "its translations' slugs belong to different articles")
+        return None
+    article: Article | None = None
+    if found:
+        (article_id,) = found
+        article = next(iter(state.by_article[article_id].values())).article
+    outcomes: dict[str, bool | None] = {}
+    if article is None:
+        first = files.pop(0)
+        try:
+            with transaction.atomic():
+                article = article_create(
+                    category=category,
+                    language=first.language,
+                    title=first.title,
+                    body=first.body,
+                    summary=first.summary,
+                    slug=first.slug,
+                    visibility=visibility,
+                    tags=tags,
+                    owner=owner,
+                    review_interval_days=interval,
+                    actor=actor,
+                    note=_("Imported from %(file)s.") % {"file": first.rel},
+                )
+                translation = article.translations.get()
+                translation_state_set(
+                    translation=translation,
+                    status=first.status,
+                    published_at=first.published_at,
+                    actor=actor,
+                )
+                if merged.get("last_reviewed") is not None:
+                    article_settings_set(
+                        article=article,
+                        category=category,
+                        visibility=visibility,
+                        tags=tags,
+                        owner=owner,
+                        review_interval_days=interval,
+                        last_reviewed_at=merged["last_reviewed"],
+                        actor=actor,
+                        current_tag_ids={tag.pk for tag in tags},
+                    )
+        except (ValidationError, DatabaseError) as error:
+            report.fail(first.rel, error_text(error))
+            for file in files:
+                report.fail(file.rel, f"not imported: {first.rel} failed")
+            return None
+        state.remember(translation)
+        state.tag_ids[article.pk] = {tag.pk for tag in tags}
+        report.add("articles", None)
+    else:
+        changed = article_settings_set(
+            article=article,
+            category=category,
+            visibility=visibility,
+            tags=tags,
+            owner=owner,
+            review_interval_days=interval,
+            last_reviewed_at=merged.get("last_reviewed"),
+            actor=actor,
+            current_tag_ids=state.tag_ids[article.pk],
+        )
+        state.tag_ids[article.pk] = {tag.pk for tag in tags}
+        if changed:
+            outcomes[files[0].rel] = True
+    for file in files:
+        try:
+            with transaction.atomic():
+                outcome = _import_translation(article, file, state, actor)
+        except (ValidationError, DatabaseError) as error:
+            report.fail(file.rel, error_text(error))
+            continue
+        if outcomes.get(file.rel) and outcome is False:
+            outcome = True
+        report.add("articles", outcome)
+    return article
+
+
+def _import_translation(
+    article: Article, file: ArticleFile, state: _Articles, actor: User | None
+) -> bool | None:
+    current = state.by_article[article.pk].get(file.language)
+    outcome: bool | None
+    if current is None:
+        outcome = None
+        body = file.body
+    else:
+        same_body = kbfiles.normalise_text(current.body) == file.body
+        body = current.body if same_body else file.body
+        outcome = not (
+            same_body
+            and current.title == file.title
+            and current.summary == file.summary
+            and current.slug == file.slug
+        )
+    translation = current
+    if outcome is not False:
+        translation = translation_save(
+            article=article,
+            language=file.language,
+            title=file.title,
+            body=body,
+            summary=file.summary,
+            slug=file.slug,
+            actor=actor,
+            note=_("Imported from %(file)s.") % {"file": file.rel},
+        )
+    assert translation is not None
+    if translation_state_set(
+        translation=translation, status=file.status, published_at=file.published_at, actor=actor
+    ):
+        outcome = True if outcome is False else outcome
+    state.remember(translation)
+    return outcome
+
+
+def _import_articles(
+    root: Path,
+    paths: list[Path],
+    report: ImportReport,
+    actor: User | None,
+    tick: Callable[[int], None],
+) -> dict[str, Article]:
+    """Every article file; answers the articles by key (for the guides)."""
+    groups: dict[str, list[ArticleFile]] = defaultdict(list)
+    folders: dict[str, str] = {}
+    seen_slugs: dict[tuple[str, str], str] = {}
+    for path in paths:
+        rel = path.relative_to(root).as_posix()
+        try:
+            if path.parent.parent != root / kbfiles.ARTICLES_DIR:
+                raise FormatError("not in a category folder (articles/<category>/<file>)")
+            file = _parse_article(root, path)
+            folder = folders.setdefault(file.key, file.folder)
+            if folder != file.folder:
+                raise FormatError(f"duplicate key {file.key!r} (also in articles/{folder}/)")
+            other = seen_slugs.setdefault((file.language, file.slug), rel)
+            if other != rel:
+                raise FormatError(f"duplicate slug {file.slug!r} (also in {other})")
+        except (FormatError, OSError) as error:
+            report.fail(rel, error_text(error) if isinstance(error, FormatError) else str(error))
+            tick(1)
+            continue
+        groups[file.key].append(file)
+    owners = _owners(f.settings.get("owner", "") for files in groups.values() for f in files)
+    for files in groups.values():
+        for file in list(files):
+            email = file.settings.get("owner")
+            if email and email not in owners:
+                report.fail(file.rel, f"unknown owner {email!r} (no user with this e-mail)")
+                files.remove(file)
+                tick(1)
+    state = _Articles()
+    by_key: dict[str, Article] = {}
+    keys = list(groups)
+    for start in range(0, len(keys), BATCH):
+        with transaction.atomic():
+            for key in keys[start : start + BATCH]:
+                files = groups[key]
+                count = len(files)
+                if not files:
+                    continue
+                try:
+                    with transaction.atomic():
+                        article = _import_article(key, list(files), state, owners, report, actor)
+                except (ValidationError, DatabaseError) as error:
+                    for file in files:
+                        report.fail(file.rel, error_text(error))
+                    state = _Articles()  # the rolled-back writes may be in the cache
+                    article = None
+                if article is not None:
+                    by_key[key] = article
+                tick(count)
+    return by_key
+
+
+# --- guides and videos ---------------------------------------------------------------------
+
+
+def _article_for_key(key: str, by_key: dict[str, Article]) -> Article | None:
+    """The article a guide's chapter names: imported now, else a stored one with that slug."""
+    if key in by_key:
+        return by_key[key]
+    for language in ("en", *sorted(_languages() - {"en"})):
+        translation = (
+            ArticleTranslation.objects.select_related("article")
+            .filter(language=language, slug=key)
+            .first()
+        )
+        if translation is not None:
+            return translation.article
+    return None
+
+
+def _import_guide(
+    root: Path, path: Path, by_key: dict[str, Article], actor: User | None
+) -> bool | None:
+    doc = kbfiles.parse_document(path.read_text(encoding="utf-8"))
+    meta = doc.meta
+    slug = kbfiles.slug_check(kbfiles.text_field(meta, "slug", default=path.stem))
+    title = kbfiles.localized_map(meta.get("title"), field="title")
+    if not title.get("en"):
+        raise FormatError("missing title (en)")
+    summary = kbfiles.localized_map(meta.get("summary"), field="summary")
+    if doc.body and not summary.get("en"):
+        summary["en"] = doc.body
+    rows = meta.get("chapters") or []
+    if not isinstance(rows, list):
+        raise FormatError("bad chapters: expected a list of article keys")
+    chapters = []
+    used: set[int] = set()
+    for n, row in enumerate(rows, start=1):
+        if isinstance(row, str):
+            row = {"article": row}
+        if not isinstance(row, dict):
+            raise FormatError(f"bad chapter {n}: expected an article key")
+        key = kbfiles.text_field(row, "article", required=True)
+        article = _article_for_key(key, by_key)
+        if article is None:
+            raise FormatError(f"chapter {n}: unknown article key {key!r}")
+        if article.pk in used:
+            raise FormatError(f"chapter {n}: article {key!r} is already a chapter")
+        used.add(article.pk)
+        titles = kbfiles.localized_map(row.get("title"), field=f"chapter {n} title")
+        chapters.append(
+            ChapterSpec(
+                article=article, title_en=titles.get("en", ""), title_it=titles.get("it", "")
+            )
+        )
+    values = {
+        "title_en": title.get("en", ""),
+        "title_it": title.get("it", ""),
+        "summary_en": summary.get("en", ""),
+        "summary_it": summary.get("it", ""),
+        "visibility": _visibility(meta.get("visibility", Visibility.PUBLIC)),
+        "position": kbfiles.int_field(meta, "position", default=0),
+    }
+    _guide, outcome = guide_save(slug=slug, values=values, chapters=chapters, actor=actor)
+    return outcome
+
+
+def _media(folder: Path, meta: dict[str, Any], key: str) -> Path | None:
+    name = kbfiles.text_field(meta, key)
+    if not name:
+        return None
+    path = (folder / name).resolve()
+    if path.parent != folder.resolve():
+        raise FormatError(f"bad {key}: {name!r} must be a file beside the video's markdown")
+    if not path.is_file():
+        raise FormatError(f"missing {key} {name!r}")
+    return path
+
+
+def _import_video(path: Path, actor: User | None) -> bool | None:
+    doc = kbfiles.parse_document(path.read_text(encoding="utf-8"))
+    meta = doc.meta
+    own_folder = path.name == kbfiles.VIDEO_FILE
+    folder = path.parent
+    default_slug = folder.name if own_folder else path.stem
+    slug = kbfiles.slug_check(kbfiles.text_field(meta, "slug", default=default_slug))
+    title = kbfiles.text_field(meta, "title", required=True)
+    language = kbfiles.text_field(meta, "language", default="en")
+    if language not in _languages():
+        raise FormatError(f"unknown language {language!r}")
+    published = meta.get("published", True)
+    if not isinstance(published, bool):
+        raise FormatError("bad published: expected true or false")
+    file = _media(folder, meta, "file")
+    poster = _media(folder, meta, "poster")
+    external_url = kbfiles.text_field(meta, "external_url")
+    if (file is None) == (not external_url):
+        raise FormatError("give either a video file or an external_url, not both")
+    transcript = _media(folder, meta, "transcript")
+    if transcript is None and own_folder and (folder / "transcript.vtt").is_file():
+        transcript = folder / "transcript.vtt"
+    vtt = transcript.read_text(encoding="utf-8").replace("\r\n", "\n") if transcript else ""
+    if vtt.strip():
+        try:
+            vtt_parse(vtt)
+        except ValidationError as error:
+            raise FormatError(
+                f"bad VTT: {error_text(error).removeprefix('transcript_vtt: ')}"
+            ) from None
+    rows = meta.get("chapters") or []
+    if not isinstance(rows, list):
+        raise FormatError("bad chapters: expected a list of {start, title}")
+    chapters = []
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise FormatError(f"bad chapter {n}: expected start and title")
+        chapters.append(
+            (
+                kbfiles.int_field(row, "start", default=0),
+                kbfiles.text_field(row, "title", required=True),
+            )
+        )
+    if len({start for start, _title in chapters}) != len(chapters):
+        raise FormatError("two chapters start at the same second")
+    values = {
+        "language": language,
+        "title": title,
+        "description": doc.body or kbfiles.text_field(meta, "description"),
+        "visibility": _visibility(meta.get("visibility", Visibility.PUBLIC)),
+        "external_url": external_url,
+        "duration_seconds": kbfiles.int_field(meta, "duration_seconds", default=0),
+        "published": published,
+    }
+    with transaction.atomic():
+        video, outcome = video_save(
+            slug=slug, values=values, chapters=chapters, file=file, poster=poster, actor=actor
+        )
+        stored = Video.objects.values_list("transcript_vtt", flat=True).get(pk=video.pk)
+        if stored != vtt:
+            video_transcript_set(video=video, vtt=vtt, actor=actor)
+            if outcome is False:
+                outcome = True
+    return outcome
+
+
+# --- the whole import ----------------------------------------------------------------------
+
+
+def kb_import_paths(root: Path) -> dict[str, list[Path]]:
+    """The files an import of `root` reads, by kind, in a fixed order."""
+    articles = root / kbfiles.ARTICLES_DIR
+    videos = root / kbfiles.VIDEOS_DIR
+    return {
+        "articles": sorted(p for p in articles.rglob("*.md") if p.is_file()),
+        "guides": sorted((root / kbfiles.GUIDES_DIR).glob("*.md")),
+        "videos": sorted([*videos.glob(f"*/{kbfiles.VIDEO_FILE}"), *videos.glob("*.md")]),
+    }
+
+
+def kb_import(
+    *, root: Path, actor: User | None = None, progress: Progress | None = None
+) -> ImportReport:
+    """Import the help center from `root`; answers what was created, changed, left alone and
+    which files failed (each with its reason). `progress(done, total)` follows the files."""
+    report = ImportReport()
+    paths = kb_import_paths(root)
+    total = 2 + sum(len(p) for p in paths.values())
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, total)
+
+    tick(0)
+    _import_categories(root, report, actor)
+    tick(1)
+    _import_tags(root, report, actor)
+    tick(1)
+    by_key = _import_articles(root, paths["articles"], report, actor, tick)
+    for kind, importer in (
+        ("guides", lambda p: _import_guide(root, p, by_key, actor)),
+        ("videos", lambda p: _import_video(p, actor)),
+    ):
+        for path in paths[kind]:
+            rel = path.relative_to(root).as_posix()
+            try:
+                with transaction.atomic():
+                    outcome = importer(path)
+            except (FormatError, ValidationError, DatabaseError, UnicodeDecodeError) as error:
+                report.fail(rel, error_text(error))
+            except OSError as error:
+                report.fail(rel, error.strerror or str(error))
+            else:
+                report.add(kind, outcome)
+            tick(1)
+    return report
