@@ -16,6 +16,8 @@ from .guides import ChapterRead as ChapterRead
 from .guides import Guide as Guide
 from .guides import GuideChapter as GuideChapter
 from .localizing import localized as localized
+from .search import SearchEntry as SearchEntry
+from .search import SearchKind as SearchKind
 from .videos import TranscriptCue as TranscriptCue
 from .videos import Video as Video
 from .videos import VideoChapter as VideoChapter

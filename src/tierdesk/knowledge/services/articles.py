@@ -25,6 +25,7 @@ from ..choices import TranslationStatus, Visibility
 from ..models import Article, ArticleTag, ArticleTranslation, ArticleVersion, Category
 from ..models.articles import DEFAULT_REVIEW_INTERVAL_DAYS
 from .authoring import author_check, language_check
+from .search import search_index_update
 
 MAX_BODY = 200_000
 SLUG_LENGTH = 200
@@ -151,6 +152,7 @@ def article_create(
         )
         if publish:
             _publish(translation, at=translation.updated_at)
+        search_index_update(translation=translation)
     return article
 
 
@@ -168,7 +170,7 @@ def translation_save(
     """Create or change one language of an article; a changed title or body writes a version."""
     author_check(actor)
     with transaction.atomic():
-        return _write(
+        translation = _write(
             article=article,
             language=language,
             title=title,
@@ -179,6 +181,8 @@ def translation_save(
             note=note,
             force_version=False,
         )
+        search_index_update(translation=translation)
+        return translation
 
 
 def _publish(translation: ArticleTranslation, *, at: datetime) -> None:
@@ -196,6 +200,7 @@ def translation_publish(
         locked = ArticleTranslation.objects.select_for_update().get(pk=translation.pk)
         if locked.status != TranslationStatus.PUBLISHED:
             _publish(locked, at=at or timezone.now())
+        search_index_update(translation=locked)
     return locked
 
 
@@ -209,6 +214,7 @@ def translation_unpublish(
         if locked.status != TranslationStatus.DRAFT:
             locked.status = TranslationStatus.DRAFT
             locked.save(update_fields=["status"])
+        search_index_update(translation=locked)
     return locked
 
 
@@ -230,6 +236,7 @@ def version_restore(
             note=note or _("Restored version %(n)d.") % {"n": version.number},
             force_version=True,
         )
+        search_index_update(translation=translation)
         return translation.versions.order_by("-number").first()  # type: ignore[return-value]
 
 

@@ -14,6 +14,7 @@ from tierdesk.accounts.models import User
 
 from ..models import TranscriptCue, Video
 from .authoring import author_check
+from .search import search_index_update
 
 MAX_VTT = 1_000_000
 MAX_CUES = 20_000
@@ -92,5 +93,6 @@ def video_transcript_set(
             for n, cue in enumerate(cues, start=1)
         )
         Video.objects.filter(pk=locked.pk).update(transcript_vtt=vtt)
+        search_index_update(video=locked)
     video.transcript_vtt = vtt
     return rows

@@ -1,0 +1,316 @@
+"""The help center's one search: articles, guides and video transcripts, for one reader.
+
+`search(user, query, ...)` is the interface every caller uses (the search page, the home page,
+the API, deflection); behind it, the database's own full text: SQLite's FTS5 table with BM25
+ranking, or PostgreSQL's text search with the `english` and `italian` configurations
+(migration 0003). Both search the stems of search_text (accents and plural/singular folded the
+same way on both), and the snippets are cut by search_text.highlight from the entries' text, so
+the two databases give the same hits.
+
+Visibility: the entries carry their source's visibility and are filtered with
+access.visibilities_for (THE rule); the page of hits is then checked against the access
+querysets (visible_translations, visible_guides, visible_videos), so an index left behind by a
+change made outside the services still shows nobody more than they may read.
+
+Language: a query is stemmed in each language and each branch matches only the entries of that
+language; `language` keeps one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString
+
+from tierdesk.accounts.models import Viewer
+
+from ..models import SearchEntry, SearchKind
+from ..search_text import Query, highlight, parse_query
+from .access import (
+    visibilities_for,
+    visible_categories,
+    visible_guides,
+    visible_translations,
+    visible_videos,
+)
+
+KINDS = frozenset(SearchKind.values)
+MAX_LIMIT = 100
+# Where a guide or a video opens (built by the guides and videos part): args [slug].
+ROUTES: dict[str, str] = {
+    SearchKind.GUIDE: "knowledge:guide",
+    SearchKind.VIDEO: "knowledge:video",
+    SearchKind.TRANSCRIPT: "knowledge:video",
+}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One thing found: what it is, where it opens, and the words that matched in context."""
+
+    kind: str  # "article" | "guide" | "video" | "transcript"
+    title: str
+    url: str
+    snippet_html: SafeString  # highlighted with <mark>, everything else escaped
+    language: str
+    category: str | None
+    score: float
+    seek_seconds: int | None = None
+
+
+@dataclass
+class SearchResults:
+    """A page of hits, how many there are in all, and how many of each kind."""
+
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    query: str = ""
+
+
+def _languages(language: str | None) -> list[str]:
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language is None:
+        return codes
+    return [language] if language in codes else []
+
+
+# --- SQLite: one FTS5 MATCH expression holds the words and every filter ----------------------
+
+
+def _fts_terms(stems: Sequence[str], prefix: bool) -> str:
+    quoted = [f'"{s}"' for s in stems]
+    if prefix:
+        quoted[-1] += "*"
+    return "{title_terms body_terms} : (" + " AND ".join(quoted) + ")"
+
+
+def _fts_any(words: Iterable[str]) -> str:
+    return "filters : (" + " OR ".join(sorted(words)) + ")"
+
+
+def _fts_match(
+    query: Query,
+    languages: list[str],
+    *,
+    visibilities: Iterable[str],
+    kinds: Iterable[str] | None,
+    category_id: int | None,
+) -> str:
+    branches = [
+        f"(filters : lang{lang} AND {_fts_terms(query.stems[lang], query.prefixes[lang])})"
+        for lang in languages
+        if query.stems.get(lang)
+    ]
+    parts = [_fts_any("vis" + v.replace("_", "") for v in visibilities)]
+    if kinds is not None:
+        parts.append(_fts_any(f"kind{k}" for k in kinds))
+    if category_id is not None:
+        parts.append(f"filters : cat{category_id}")
+    parts.append("(" + " OR ".join(branches) + ")")
+    return " AND ".join(parts)
+
+
+def _sqlite_page(match: str, limit: int, offset: int) -> list[tuple[int, float]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid, rank FROM knowledge_search WHERE knowledge_search MATCH %s "
+            "ORDER BY rank LIMIT %s OFFSET %s",
+            [match, limit, offset],
+        )
+        return [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
+
+
+def _sqlite_counts(match: str) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.kind, COUNT(*) FROM knowledge_search "
+            "JOIN knowledge_searchentry e ON e.id = knowledge_search.rowid "
+            "WHERE knowledge_search MATCH %s GROUP BY e.kind",
+            [match],
+        )
+        return {kind: int(n) for kind, n in cursor.fetchall()}
+
+
+# --- PostgreSQL: the generated search_vector and its GIN index --------------------------------
+
+PG_CONFIG = {"en": "english", "it": "italian"}
+
+
+def _pg_where(
+    query: Query,
+    languages: list[str],
+    *,
+    visibilities: Iterable[str],
+    kinds: Iterable[str] | None,
+    category_id: int | None,
+) -> tuple[str, list[Any], str, list[Any]]:
+    """The WHERE clause and the rank expression, with their parameters."""
+    branches: list[str] = []
+    ranks: list[str] = []
+    params: list[Any] = []
+    rank_params: list[Any] = []
+    for lang in languages:
+        stems = query.stems.get(lang)
+        if not stems:
+            continue
+        config = PG_CONFIG.get(lang, "simple")
+        tsquery = " & ".join(stems) + (":*" if query.prefixes[lang] else "")
+        branches.append(
+            f"(language = %s AND search_vector @@ to_tsquery('{config}'::regconfig, %s))"
+        )
+        params += [lang, tsquery]
+        ranks.append(
+            f"WHEN language = %s THEN ts_rank(search_vector, to_tsquery('{config}'::regconfig, %s))"
+        )
+        rank_params += [lang, tsquery]
+    where = ["visibility = ANY(%s)"]
+    where_params: list[Any] = [list(visibilities)]
+    if kinds is not None:
+        where.append("kind = ANY(%s)")
+        where_params.append(list(kinds))
+    if category_id is not None:
+        where.append("category_id = %s")
+        where_params.append(category_id)
+    where.append("(" + " OR ".join(branches) + ")")
+    rank = "CASE " + " ".join(ranks) + " ELSE 0 END"
+    return " AND ".join(where), where_params + params, rank, rank_params
+
+
+def _pg_page(
+    where: str, params: list[Any], rank: str, rank_params: list[Any], limit: int, offset: int
+) -> list[tuple[int, float]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, {rank} AS score FROM knowledge_searchentry WHERE {where} "  # noqa: S608
+            "ORDER BY score DESC, id LIMIT %s OFFSET %s",
+            [*rank_params, *params, limit, offset],
+        )
+        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+
+
+def _pg_counts(where: str, params: list[Any]) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT kind, COUNT(*) FROM knowledge_searchentry WHERE {where} "  # noqa: S608
+            "GROUP BY kind",
+            params,
+        )
+        return {kind: int(n) for kind, n in cursor.fetchall()}
+
+
+# --- the interface --------------------------------------------------------------------------
+
+
+def _url(entry: SearchEntry) -> str:
+    if entry.kind == SearchKind.ARTICLE:
+        return reverse("knowledge:article", args=[entry.language, entry.slug])
+    try:
+        url = reverse(ROUTES[entry.kind], args=[entry.slug])
+    except (NoReverseMatch, KeyError):
+        return ""
+    if entry.kind == SearchKind.TRANSCRIPT and entry.seek_seconds is not None:
+        url += f"?t={entry.seek_seconds}"
+    return url
+
+
+def _still_visible(user: Viewer | None, entries: list[SearchEntry]) -> set[int]:
+    """The entries whose source the reader may read now (one query per kind on the page)."""
+    by_kind: dict[str, set[int]] = {}
+    for entry in entries:
+        by_kind.setdefault(entry.kind, set()).add(entry.object_id)
+    allowed: dict[str, set[int]] = {}
+    if SearchKind.ARTICLE in by_kind:
+        ids = by_kind[SearchKind.ARTICLE]
+        allowed[SearchKind.ARTICLE] = set(
+            visible_translations(user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+    if SearchKind.GUIDE in by_kind:
+        ids = by_kind[SearchKind.GUIDE]
+        allowed[SearchKind.GUIDE] = set(
+            visible_guides(user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+    video_ids = by_kind.get(SearchKind.VIDEO, set()) | by_kind.get(SearchKind.TRANSCRIPT, set())
+    if video_ids:
+        videos = set(visible_videos(user).filter(pk__in=video_ids).values_list("pk", flat=True))
+        allowed[SearchKind.VIDEO] = allowed[SearchKind.TRANSCRIPT] = videos
+    return {e.pk for e in entries if e.object_id in allowed.get(e.kind, set())}
+
+
+def search(
+    user: Viewer | None,
+    query: str,
+    *,
+    kinds: set[str] | None = None,
+    category: str | None = None,
+    language: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResults:
+    """The reader's hits for `query`, best first, a page of `limit` from `offset`.
+
+    `kinds` keeps some of "article", "guide", "video", "transcript"; `category` a category's
+    slug (articles only have one); `language` one language. `counts` are by kind, before the
+    `kinds` filter (the page's filter shows them); `total` is what the filters keep.
+    A query without words finds nothing (and is no miss).
+    """
+    results = SearchResults(query=query or "")
+    languages = _languages(language)
+    parsed = parse_query(query or "", languages)
+    if parsed.empty or not languages:
+        return results
+    limit = max(0, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    wanted = None if kinds is None else sorted(set(kinds) & KINDS)
+    if wanted == []:
+        return results
+    category_id = None
+    if category:
+        found = visible_categories(user).filter(slug=category).values_list("pk", flat=True)
+        category_id = next(iter(found), None)
+        if category_id is None:
+            return results
+    visibilities = sorted(visibilities_for(user))
+    filters: dict[str, Any] = {"visibilities": visibilities, "category_id": category_id}
+    if connection.vendor == "postgresql":
+        where, params, rank, rank_params = _pg_where(parsed, languages, kinds=wanted, **filters)
+        page = _pg_page(where, params, rank, rank_params, limit, offset)
+        all_where, all_params, _r, _p = _pg_where(parsed, languages, kinds=None, **filters)
+        counts = _pg_counts(all_where, all_params)
+    else:
+        match = _fts_match(parsed, languages, kinds=wanted, **filters)
+        page = _sqlite_page(match, limit, offset)
+        counts = _sqlite_counts(_fts_match(parsed, languages, kinds=None, **filters))
+    results.counts = dict(Counter({k: counts.get(k, 0) for k in SearchKind.values}))
+    results.total = sum(n for k, n in counts.items() if wanted is None or k in wanted)
+    if not page:
+        return results
+    scores = dict(page)
+    entries = {
+        e.pk: e for e in SearchEntry.objects.filter(pk__in=scores).select_related("category")
+    }
+    ordered = [entries[pk] for pk, _score in page if pk in entries]
+    visible = _still_visible(user, ordered)
+    for entry in ordered:
+        if entry.pk not in visible:
+            results.total -= 1
+            continue
+        results.hits.append(
+            SearchHit(
+                kind=entry.kind,
+                title=entry.title,
+                url=_url(entry),
+                snippet_html=highlight(entry.body, parsed, entry.language),
+                language=entry.language,
+                category=entry.category.name if entry.category else None,
+                score=scores[entry.pk],
+                seek_seconds=entry.seek_seconds,
+            )
+        )
+    return results
