@@ -29,7 +29,7 @@ from tierdesk.knowledge.models import (
     Video,
     VideoChapter,
 )
-from tierdesk.knowledge.services.catalogue import guide_save, ChapterSpec, video_save
+from tierdesk.knowledge.services.catalogue import ChapterSpec, guide_save, video_save
 from tierdesk.knowledge.services.kb_import import kb_import
 from tierdesk.knowledge.services.videos import video_transcript_set
 
@@ -57,7 +57,9 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def tree(root: Path) -> dict[str, bytes]:
     return {
-        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -95,7 +97,9 @@ def content(author, category, tmp_path) -> dict[str, Any]:
         title="Restart the media server",
         visibility=Visibility.AGENTS,
     )
-    draft = make_article(category, title="Coming soon", publish=False, visibility=Visibility.SIGNED_IN)
+    draft = make_article(
+        category, title="Coming soon", publish=False, visibility=Visibility.SIGNED_IN
+    )
     guide_save(
         slug="billing-basics",
         values={
@@ -112,7 +116,12 @@ def content(author, category, tmp_path) -> dict[str, Any]:
     clip.write_bytes(b"\x1a\x45\xdf\xa3 not really a video")
     video, _ = video_save(
         slug="tour",
-        values={"title": "Tour", "description": "A *tour*.", "duration_seconds": 5, "published": True},
+        values={
+            "title": "Tour",
+            "description": "A *tour*.",
+            "duration_seconds": 5,
+            "published": True,
+        },
         chapters=[(0, "Start"), (3, "End")],
         file=clip,
         poster=None,
@@ -279,9 +288,13 @@ def test_a_translation_may_leave_the_article_settings_to_the_others(category, tm
     (root / "articles/billing/pay.en.md").write_text(
         "---\ntitle: Pay\nvisibility: agents\ntags: [cards]\n---\nPay.\n"
     )
-    (root / "articles/billing/pay.it.md").write_text("---\ntitle: Pagare\nslug: pagare\n---\nPaga.\n")
+    (root / "articles/billing/pay.it.md").write_text(
+        "---\ntitle: Pagare\nslug: pagare\n---\nPaga.\n"
+    )
     (root / "articles/billing/clash.en.md").write_text("---\ntitle: A\nvisibility: paid\n---\nA\n")
-    (root / "articles/billing/clash.it.md").write_text("---\ntitle: B\nvisibility: public\n---\nB\n")
+    (root / "articles/billing/clash.it.md").write_text(
+        "---\ntitle: B\nvisibility: public\n---\nB\n"
+    )
     report = kb_import(root=root)
     article = ArticleTranslation.objects.get(slug="pagare").article
     assert article.visibility == Visibility.AGENTS

@@ -39,7 +39,10 @@ from ..models.articles import DEFAULT_REVIEW_INTERVAL_DAYS
 from .articles import article_create, translation_save
 from .catalogue import (
     ChapterSpec,
+    NewArticle,
+    NewTranslation,
     article_settings_set,
+    articles_bulk_create,
     category_save,
     guide_save,
     tag_save,
@@ -325,16 +328,31 @@ def _settings_of(
     return kept, merged
 
 
-def _import_article(
+@dataclass
+class _Prepared:
+    """An article's files, checked, with the settings they agree on resolved to rows."""
+
+    key: str
+    files: list[ArticleFile]
+    category: Category
+    tags: list[ArticleTag]
+    owner: User | None
+    visibility: str
+    interval: int
+    last_reviewed: datetime | None
+    article: Article | None
+
+
+def _prepare(
     key: str,
     files: list[ArticleFile],
     state: _Articles,
     owners: dict[str, User],
     report: ImportReport,
     actor: User | None,
-) -> Article | None:
-    """Create or update one article from its translation files; answers the article."""
-    files.sort(key=lambda f: (f.language != "en", f.language))
+) -> _Prepared | None:
+    """Check an article's files together and find the stored article they are (or None)."""
+    files = sorted(files, key=lambda f: (f.language != "en", f.language))
     files, merged = _settings_of(files, report)
     if not files:
         return None
@@ -343,16 +361,6 @@ def _import_article(
         for file in files:
             report.fail(file.rel, f"unknown category {file.folder!r} (not in categories.yaml)")
         return None
-    tags = []
-    for slug in merged.get("tags", ()):
-        tag = state.tags.get(slug)
-        if tag is None:
-            tag, _created = tag_save(slug=slug, name=slug, actor=actor)
-            state.tags[slug] = tag
-        tags.append(tag)
-    owner = owners.get(merged.get("owner") or "")
-    visibility = merged.get("visibility", Visibility.PUBLIC)
-    interval = merged.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS)
     found = {
         state.by_slug[(f.language, f.slug)].article_id
         for f in files
@@ -362,82 +370,178 @@ def _import_article(
         for file in files:
             report.fail(file.rel, "its translations' slugs belong to different articles")
         return None
-    article: Article | None = None
+    article = None
     if found:
         (article_id,) = found
         article = next(iter(state.by_article[article_id].values())).article
-    outcomes: dict[str, bool | None] = {}
-    if article is None:
-        first = files.pop(0)
-        try:
-            with transaction.atomic():
-                article = article_create(
-                    category=category,
-                    language=first.language,
-                    title=first.title,
-                    body=first.body,
-                    summary=first.summary,
-                    slug=first.slug,
-                    visibility=visibility,
-                    tags=tags,
-                    owner=owner,
-                    review_interval_days=interval,
-                    actor=actor,
-                    note=_("Imported from %(file)s.") % {"file": first.rel},
+    tags = []
+    for slug in merged.get("tags", ()):
+        tag = state.tags.get(slug)
+        if tag is None:
+            tag, _created = tag_save(slug=slug, name=slug, actor=actor)
+            state.tags[slug] = tag
+        tags.append(tag)
+    return _Prepared(
+        key=key,
+        files=files,
+        category=category,
+        tags=tags,
+        owner=owners.get(merged.get("owner") or ""),
+        visibility=merged.get("visibility", Visibility.PUBLIC),
+        interval=merged.get("review_interval_days", DEFAULT_REVIEW_INTERVAL_DAYS),
+        last_reviewed=merged.get("last_reviewed"),
+        article=article,
+    )
+
+
+def _note(file: ArticleFile) -> str:
+    return _("Imported from %(file)s.") % {"file": file.rel}
+
+
+def _create_many(
+    items: list[_Prepared], state: _Articles, report: ImportReport, actor: User | None
+) -> dict[str, Article]:
+    """New articles in a few multi-row INSERTs; one by one (each file its error) on failure."""
+    specs = [
+        NewArticle(
+            category=item.category,
+            visibility=item.visibility,
+            tags=item.tags,
+            owner=item.owner,
+            review_interval_days=item.interval,
+            last_reviewed_at=item.last_reviewed,
+            note=_note(item.files[0]),
+            translations=[
+                NewTranslation(
+                    language=f.language,
+                    slug=f.slug,
+                    title=f.title,
+                    summary=f.summary,
+                    body=f.body,
+                    status=f.status,
+                    published_at=f.published_at,
                 )
-                translation = article.translations.get()
-                translation_state_set(
-                    translation=translation,
-                    status=first.status,
-                    published_at=first.published_at,
-                    actor=actor,
-                )
-                if merged.get("last_reviewed") is not None:
-                    article_settings_set(
-                        article=article,
-                        category=category,
-                        visibility=visibility,
-                        tags=tags,
-                        owner=owner,
-                        review_interval_days=interval,
-                        last_reviewed_at=merged["last_reviewed"],
-                        actor=actor,
-                        current_tag_ids={tag.pk for tag in tags},
-                    )
-        except (ValidationError, DatabaseError) as error:
-            report.fail(first.rel, error_text(error))
-            for file in files:
-                report.fail(file.rel, f"not imported: {first.rel} failed")
-            return None
-        state.remember(translation)
-        state.tag_ids[article.pk] = {tag.pk for tag in tags}
-        report.add("articles", None)
-    else:
-        changed = article_settings_set(
-            article=article,
-            category=category,
-            visibility=visibility,
-            tags=tags,
-            owner=owner,
-            review_interval_days=interval,
-            last_reviewed_at=merged.get("last_reviewed"),
-            actor=actor,
-            current_tag_ids=state.tag_ids[article.pk],
+                for f in item.files
+            ],
         )
-        state.tag_ids[article.pk] = {tag.pk for tag in tags}
-        if changed:
-            outcomes[files[0].rel] = True
-    for file in files:
+        for item in items
+    ]
+    made: dict[str, Article] = {}
+    try:
+        with transaction.atomic():
+            created = articles_bulk_create(items=specs, actor=actor)
+    except (ValidationError, DatabaseError):
+        for item in items:
+            article = _create_one(item, state, report, actor)
+            if article is not None:
+                made[item.key] = article
+        return made
+    for item, (article, translations) in zip(items, created, strict=True):
+        for translation in translations:
+            translation.article = article
+            state.remember(translation)
+            report.add("articles", None)
+        state.tag_ids[article.pk] = {tag.pk for tag in item.tags}
+        made[item.key] = article
+    return made
+
+
+def _create_one(
+    item: _Prepared, state: _Articles, report: ImportReport, actor: User | None
+) -> Article | None:
+    """A new article through article_create, then its other translations."""
+    first, *others = item.files
+    try:
+        with transaction.atomic():
+            article = article_create(
+                category=item.category,
+                language=first.language,
+                title=first.title,
+                body=first.body,
+                summary=first.summary,
+                slug=first.slug,
+                visibility=item.visibility,
+                tags=item.tags,
+                owner=item.owner,
+                review_interval_days=item.interval,
+                actor=actor,
+                note=_note(first),
+            )
+            translation = article.translations.get()
+            translation_state_set(
+                translation=translation,
+                status=first.status,
+                published_at=first.published_at,
+                actor=actor,
+            )
+            if item.last_reviewed is not None:
+                article_settings_set(
+                    article=article,
+                    category=item.category,
+                    visibility=item.visibility,
+                    tags=item.tags,
+                    owner=item.owner,
+                    review_interval_days=item.interval,
+                    last_reviewed_at=item.last_reviewed,
+                    actor=actor,
+                    current_tag_ids={tag.pk for tag in item.tags},
+                )
+    except (ValidationError, DatabaseError) as error:
+        report.fail(first.rel, error_text(error))
+        for file in others:
+            report.fail(file.rel, f"not imported: {first.rel} failed")
+        return None
+    state.remember(translation)
+    state.tag_ids[article.pk] = {tag.pk for tag in item.tags}
+    report.add("articles", None)
+    _write_translations(article, others, state, report, actor, changed_settings=False)
+    return article
+
+
+def _update(item: _Prepared, state: _Articles, report: ImportReport, actor: User | None) -> None:
+    """A stored article: its settings, then each translation, written only where they differ."""
+    article = item.article
+    assert article is not None
+    try:
+        with transaction.atomic():
+            changed = article_settings_set(
+                article=article,
+                category=item.category,
+                visibility=item.visibility,
+                tags=item.tags,
+                owner=item.owner,
+                review_interval_days=item.interval,
+                last_reviewed_at=item.last_reviewed,
+                actor=actor,
+                current_tag_ids=state.tag_ids[article.pk],
+            )
+    except (ValidationError, DatabaseError) as error:
+        for file in item.files:
+            report.fail(file.rel, error_text(error))
+        return
+    state.tag_ids[article.pk] = {tag.pk for tag in item.tags}
+    _write_translations(article, item.files, state, report, actor, changed_settings=changed)
+
+
+def _write_translations(
+    article: Article,
+    files: list[ArticleFile],
+    state: _Articles,
+    report: ImportReport,
+    actor: User | None,
+    *,
+    changed_settings: bool,
+) -> None:
+    for n, file in enumerate(files):
         try:
             with transaction.atomic():
                 outcome = _import_translation(article, file, state, actor)
         except (ValidationError, DatabaseError) as error:
             report.fail(file.rel, error_text(error))
             continue
-        if outcomes.get(file.rel) and outcome is False:
-            outcome = True
+        if n == 0 and changed_settings and outcome is False:
+            outcome = True  # the article's settings changed: counted on its first file
         report.add("articles", outcome)
-    return article
 
 
 def _import_translation(
@@ -516,25 +620,29 @@ def _import_articles(
                 tick(1)
     state = _Articles()
     by_key: dict[str, Article] = {}
-    keys = list(groups)
+    keys = [key for key, files in groups.items() if files]
     for start in range(0, len(keys), BATCH):
+        batch = keys[start : start + BATCH]
         with transaction.atomic():
-            for key in keys[start : start + BATCH]:
+            new: list[_Prepared] = []
+            for key in batch:
                 files = groups[key]
-                count = len(files)
-                if not files:
-                    continue
                 try:
                     with transaction.atomic():
-                        article = _import_article(key, list(files), state, owners, report, actor)
+                        item = _prepare(key, files, state, owners, report, actor)
+                        if item is not None and item.article is not None:
+                            _update(item, state, report, actor)
+                            by_key[key] = item.article
+                        elif item is not None:
+                            new.append(item)
                 except (ValidationError, DatabaseError) as error:
                     for file in files:
                         report.fail(file.rel, error_text(error))
                     state = _Articles()  # the rolled-back writes may be in the cache
-                    article = None
-                if article is not None:
-                    by_key[key] = article
-                tick(count)
+                    new = []
+            if new:
+                by_key.update(_create_many(new, state, report, actor))
+        tick(sum(len(groups[key]) for key in batch))
     return by_key
 
 
