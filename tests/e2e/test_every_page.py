@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.e2e.help_media import guide_and_video
 from tests.e2e.test_layout import DESKTOP, PHONE, keep, overflow, serious_violations
 from tests.factories import (
     AccountAdminFactory,
@@ -35,7 +36,7 @@ from tests.factories import (
     UserFactory,
     VendorUserFactory,
 )
-from tierdesk.accounts.models import Invitation
+from tierdesk.accounts.models import Invitation, SupportNumber
 from tierdesk.accounts.roles import Role
 from tierdesk.accounts.selectors.people import invitation_hash
 from tierdesk.tickets.services.cases import case_create
@@ -72,6 +73,10 @@ def _reset_link(world: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _chapter(world: dict[str, Any]) -> dict[str, Any]:
+    return {"slug": world["guide"].slug, "chapter": world["chapter_slug"]}
+
+
 PAGES = [
     Page("home", "visitor"),
     Page("home", "customer"),
@@ -79,6 +84,15 @@ PAGES = [
     Page("home", "supervisor"),
     Page("knowledge:index", "visitor"),
     Page("knowledge:index", "customer"),
+    Page("knowledge:guides", "visitor"),
+    Page("knowledge:guides", "customer"),
+    Page("knowledge:guide", "visitor", lambda w: {"slug": w["guide"].slug}),
+    Page("knowledge:guide", "customer", lambda w: {"slug": w["guide"].slug}),
+    Page("knowledge:guide-chapter", "visitor", _chapter),
+    Page("knowledge:guide-chapter", "customer", _chapter),
+    Page("knowledge:videos", "visitor"),
+    Page("knowledge:video", "visitor", lambda w: {"slug": w["video"].slug}),
+    Page("knowledge:video", "customer", lambda w: {"slug": w["video"].slug}),
     Page("login", "visitor"),
     Page("password_reset", "visitor"),
     Page("password_reset_done", "visitor"),
@@ -104,6 +118,9 @@ PAGES = [
 POST_ONLY = "a form's target: POST, then a redirect to a page listed above"
 NOT_PAGES = {
     "set_language": POST_ONLY,
+    "knowledge:video-file": "a video file (with Range support) the video page's player loads",
+    "knowledge:video-poster": "a video's poster image",
+    "knowledge:video-captions": "WebVTT captions for the video page's <track>",
     "sitemap": "XML for search engines (tests/knowledge/test_site.py)",
     "robots": "plain text for crawlers (tests/knowledge/test_site.py)",
     "logout": POST_ONLY,
@@ -168,7 +185,7 @@ def test_a_post_only_route_refuses_get(world, route):
 
 
 @pytest.fixture
-def world(db) -> dict[str, Any]:
+def world(db, media) -> dict[str, Any]:
     region = SupportRegionFactory(code="it", time_zone="Europe/Rome", windows=ALWAYS_OPEN)
     account = AccountFactory(
         name="Acme",
@@ -176,6 +193,8 @@ def world(db) -> dict[str, Any]:
         support_plan=SupportPlanFactory(code="premier"),
         region=region,
     )
+    for line, number in (("first", "+390200000101"), ("second", "+390200000102")):
+        SupportNumber.objects.create(region=region, line=line, number=number)
     customer = UserFactory(
         account=account, email="ada@acme.example", first_name="Ada", last_name="Lovelace"
     )
@@ -195,6 +214,7 @@ def world(db) -> dict[str, Any]:
         severity=2,
     )
     return {
+        **guide_and_video(),
         "case": case,
         "customer": customer,
         "account_admin": admin,

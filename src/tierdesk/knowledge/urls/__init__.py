@@ -7,11 +7,11 @@ only the codes of settings.LANGUAGES.
 
 from django.urls import URLPattern, URLResolver
 
-from . import articles, home
+from . import articles, guides, home, videos
 
 app_name = "knowledge"
 
-PARTS = [home, articles]
+PARTS = [home, articles, guides, videos]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     pattern for part in PARTS for pattern in part.urlpatterns
