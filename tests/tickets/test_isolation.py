@@ -95,6 +95,12 @@ OWN_TOKEN = dict.fromkeys(OUTSIDERS, 404)
 ADMIN_ONLY = {**dict.fromkeys(OUTSIDERS), "member_of_the_same_account": 403}
 # Not object-scoped, each caller acts on what is theirs (lists are checked below).
 OWN = dict.fromkeys(OUTSIDERS)
+# The help center (/api/v1/help/): no tenant's object. Who may read what is the help center's
+# one visibility rule, checked per reader on every endpoint in tests/knowledge/test_api.py.
+HELP_CENTER = dict.fromkeys(OUTSIDERS)
+HELP_PREFIX = "/api/v1/help/"
+# Its path parameters name help-center things (a language code, a slug, an article's id).
+HELP_PARAMETERS = {"language", "slug", "article_id"}
 
 API_RULES: dict[str, dict[str, int | None]] = {
     "get /api/v1/me": OWN,
@@ -122,6 +128,17 @@ API_RULES: dict[str, dict[str, int | None]] = {
     "get /api/v1/cases/{case_id}/self-escalations": CASE,
     "post /api/v1/cases/{case_id}/self-escalations": CASE,
     "post /api/v1/self-escalations/{request_id}/decision": DECISION,
+    "get /api/v1/help/categories": HELP_CENTER,
+    "get /api/v1/help/articles": HELP_CENTER,
+    "post /api/v1/help/articles": HELP_CENTER,
+    "get /api/v1/help/articles/{language}/{slug}": HELP_CENTER,
+    "put /api/v1/help/articles/{article_id}/translations/{language}": HELP_CENTER,
+    "post /api/v1/help/articles/{article_id}/translations/{language}/publish": HELP_CENTER,
+    "post /api/v1/help/articles/{article_id}/translations/{language}/unpublish": HELP_CENTER,
+    "get /api/v1/help/guides": HELP_CENTER,
+    "get /api/v1/help/guides/{slug}": HELP_CENTER,
+    "get /api/v1/help/videos": HELP_CENTER,
+    "get /api/v1/help/videos/{slug}": HELP_CENTER,
 }
 
 # Pages with int ids in their address: (method, {kwarg: victim object}, rule).
@@ -255,6 +272,8 @@ def _operations() -> list[tuple[str, str, dict[str, Any]]]:
 
 
 OPERATIONS = _operations()
+# The operations on tenants' objects (the help center's are checked in tests/knowledge).
+TENANT_OPERATIONS = [op for op in OPERATIONS if not op[1].startswith(HELP_PREFIX)]
 COMPONENTS = api.get_openapi_schema()["components"]["schemas"]
 
 
@@ -265,7 +284,8 @@ def test_every_api_operation_is_classified():
     for _method, path, operation in OPERATIONS:
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "path":
-                assert parameter["name"] in API_PARAMETERS, (path, parameter["name"])
+                known = HELP_PARAMETERS if path.startswith(HELP_PREFIX) else API_PARAMETERS
+                assert parameter["name"] in known, (path, parameter["name"])
 
 
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
@@ -346,7 +366,7 @@ def test_every_api_operation_refuses_each_outsider(
 
 @pytest.mark.parametrize(
     ("method", "path", "operation"),
-    [pytest.param(m, p, o, id=f"{m} {p}") for m, p, o in OPERATIONS if "{" in p],
+    [pytest.param(m, p, o, id=f"{m} {p}") for m, p, o in TENANT_OPERATIONS if "{" in p],
 )
 def test_a_missing_id_answers_the_same_404(client, victim, outsiders, method, path, operation):
     ids = dict.fromkeys(API_PARAMETERS.values(), MISSING)
@@ -356,7 +376,7 @@ def test_a_missing_id_answers_the_same_404(client, victim, outsiders, method, pa
 
 def test_the_victim_reaches_every_object_scoped_operation(client, victim):
     """The derived calls are valid: for someone allowed, none answers 404 or 422."""
-    for method, path, operation in OPERATIONS:
+    for method, path, operation in TENANT_OPERATIONS:
         if "{" not in path or method != "get":
             continue
         user = victim["owner"]
