@@ -20,7 +20,6 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.urls.converters import IntConverter
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -165,23 +164,6 @@ def routes(resolver: URLResolver | None = None, namespace: str = "") -> dict[str
         elif isinstance(pattern, URLPattern) and pattern.name:
             found[f"{namespace}:{pattern.name}" if namespace else pattern.name] = pattern
     return found
-
-
-def test_every_route_is_a_page_here_or_says_why_it_is_not():
-    pages = {page.route for page in PAGES}
-    assert pages.isdisjoint(NOT_PAGES)
-    unclassified = set(routes()) - pages - set(NOT_PAGES)
-    assert unclassified == set(), f"add these routes to PAGES or NOT_PAGES: {sorted(unclassified)}"
-    assert pages | set(NOT_PAGES) <= set(routes()), "a listed route no longer exists"
-
-
-@pytest.mark.parametrize("route", sorted(n for n, why in NOT_PAGES.items() if why == POST_ONLY))
-def test_a_post_only_route_refuses_get(world, route):
-    converters = routes()[route].pattern.converters  # type: ignore[union-attr]
-    kwargs = {key: 1 if isinstance(c, IntConverter) else "x" for key, c in converters.items()}
-    client = Client()
-    client.force_login(world["supervisor"])
-    assert client.get(reverse(route, kwargs=kwargs or None)).status_code == 405
 
 
 @pytest.fixture
