@@ -260,3 +260,142 @@ def test_translation_delete_leaves_no_hit(category):
     translation_of(article).delete()
     assert titles(search(None, "gone")) == []
     assert SearchMiss.objects.count() == 0
+
+
+def test_bulk_created_articles_are_found(category):
+    from tierdesk.knowledge.services.catalogue import (
+        NewArticle,
+        NewTranslation,
+        articles_bulk_create,
+    )
+
+    item = NewArticle(
+        category=category,
+        visibility=Visibility.PUBLIC,
+        translations=[
+            NewTranslation(
+                language="en", slug="bulk", title="Bulk invoices", body="T.", status="published"
+            ),
+            NewTranslation(language="it", slug="bozza", title="Fatture in bozza", body="T."),
+        ],
+    )
+    articles_bulk_create(items=[item])
+    assert titles(search(None, "invoice")) == ["Bulk invoices"]
+    assert titles(search(None, "fattura")) == []  # a draft
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+SEARCH_URL = "/help/search/"
+
+
+def _client(client: Any, user: Any) -> Any:
+    if getattr(user, "is_authenticated", False):
+        client.force_login(user)
+    return client
+
+
+def test_the_search_page_shows_hits_with_snippets(client, category):
+    make_article(category, title="Support PIN", body='The PIN <script>alert("x")</script>.')
+    response = client.get(SEARCH_URL, {"q": "pin script"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Support PIN" in html
+    assert "&lt;<mark>script</mark>&gt;" in html
+    assert "<script>alert" not in html
+    assert "1 result for" in html
+
+
+def test_htmx_gets_only_the_results(client, category):
+    make_article(category, title="Support PIN", body="Text.")
+    response = client.get(SEARCH_URL, {"q": "pin"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "Support PIN" in html
+    assert "<html" not in html
+    assert 'id="search-form"' not in html
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_the_page_shows_each_reader_what_they_may_read(client, readers, category, reader):
+    for visibility in Visibility.values:
+        make_article(category, title=f"Secret {visibility}", body="Text.", visibility=visibility)
+    html = _client(client, readers[reader]).get(SEARCH_URL, {"q": "secret"}).content.decode()
+    for visibility in Visibility.values:
+        assert (f"Secret {visibility}<" in html) == (visibility in EXPECTED[reader])
+
+
+def test_filters_on_the_page(client, category):
+    article = make_article(category, title="Support PIN", body="Text.")
+    translate(article, "it", "PIN di supporto")
+    html = client.get(SEARCH_URL, {"q": "pin", "language": "it"}).content.decode()
+    assert "PIN di supporto" in html and "Support PIN<" not in html
+    html = client.get(SEARCH_URL, {"q": "pin", "kind": "guide"}).content.decode()
+    assert 'id="search-empty"' in html
+    response = client.get(SEARCH_URL, {"q": "pin", "kind": "nonsense"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_search_without_results_is_a_content_gap_once_per_session(client, category):
+    for _ in range(2):
+        html = client.get(SEARCH_URL, {"q": "  Teleport  ME "}).content.decode()
+        assert 'id="search-empty"' in html
+    miss = SearchMiss.objects.get()
+    assert (miss.query, miss.language, miss.count) == ("teleport me", "en", 1)
+    other = type(client)()
+    other.get(SEARCH_URL, {"q": "teleport me"})
+    assert SearchMiss.objects.get().count == 2
+
+
+def test_keystrokes_are_not_content_gaps(client, category):
+    headers = {"HX-Request": "true", "HX-Trigger": "id_q"}
+    client.get(SEARCH_URL, {"q": "telep"}, headers=headers)
+    assert not SearchMiss.objects.exists()
+    # The form's own request (Enter, leaving the box, a filter) counts.
+    client.get(
+        SEARCH_URL, {"q": "telep"}, headers={"HX-Request": "true", "HX-Trigger": "search-form"}
+    )
+    assert SearchMiss.objects.get().query == "telep"
+
+
+def test_the_empty_state_offers_a_case_only_to_who_may_open_one(client, readers, category):
+    html = client.get(SEARCH_URL, {"q": "nothing"}).content.decode()
+    assert reverse("tickets:new") not in html
+    client.force_login(readers["agent"])
+    html = client.get(SEARCH_URL, {"q": "nothing"}).content.decode()
+    assert reverse("tickets:new") not in html
+
+
+def test_pages_of_results(client, category):
+    for i in range(23):
+        make_article(category, title=f"Widget {i}", body="Text.")
+    html = client.get(SEARCH_URL, {"q": "widget"}).content.decode()
+    assert html.count('class="list-group-item py-3 search-hit"') == 20
+    assert "page=2" in html
+    html = client.get(SEARCH_URL, {"q": "widget", "page": "2"}).content.decode()
+    assert html.count('class="list-group-item py-3 search-hit"') == 3
+
+
+def test_the_search_page_makes_a_constant_number_of_queries(client, readers, category):
+    client.force_login(readers["paid_member"])
+
+    def count(n: int) -> int:
+        for i in range(n):
+            make_article(category, title=f"Widget {i}", body="Text.", visibility="paid")
+        with CaptureQueriesContext(connection) as queries:
+            client.get(SEARCH_URL, {"q": "widget", "category": "billing"})
+        return len(queries)
+
+    assert count(2) == count(12)
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_content_gaps_are_for_the_staff_only(client, readers, reader):
+    SearchMiss.objects.create(query="teleport", language="en", count=3)
+    SearchMiss.objects.create(query="warp drive", language="it", count=9)
+    response = _client(client, readers[reader]).get(reverse("knowledge:gaps"))
+    if EXPECTED[reader] == set(Visibility):
+        html = response.content.decode()
+        assert html.index("warp drive") < html.index("teleport")
+    else:
+        assert response.status_code == 404

@@ -25,14 +25,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 
 from tierdesk.accounts.models import Viewer
 
-from ..models import SearchEntry, SearchKind
+from ..models import SearchEntry, SearchKind, SearchMiss
 from ..search_text import Query, highlight, parse_query
 from .access import (
+    access_author,
     visibilities_for,
     visible_categories,
     visible_guides,
@@ -314,3 +316,9 @@ def search(
             )
         )
     return results
+
+
+def content_gaps(user: Viewer | None) -> QuerySet[SearchMiss]:
+    """The searches that found nothing, most frequent first (the help center's authors only)."""
+    access_author(user)
+    return SearchMiss.objects.order_by("-count", "-last_seen_at", "query")

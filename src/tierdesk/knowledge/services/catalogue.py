@@ -39,6 +39,7 @@ from ..models import (
 from ..models.articles import MAX_SUMMARY, MAX_TITLE
 from .articles import MAX_BODY, SLUG_LENGTH
 from .authoring import author_check
+from .search import search_index_update
 
 
 def _assign(obj: Model, values: dict[str, Any]) -> bool:
@@ -127,6 +128,8 @@ def article_settings_set(
         if current_tag_ids != set(wanted_tags):
             article.tags.set(list(wanted_tags.values()))
             changed = True
+        if changed:
+            search_index_update(article=article)
     return changed
 
 
@@ -148,7 +151,9 @@ def translation_state_set(
     values = {"status": status, "published_at": published_at}
     if not _assign(translation, values):
         return False
-    translation.save(update_fields=list(values))
+    with transaction.atomic():
+        translation.save(update_fields=list(values))
+        search_index_update(translation=translation)
     return True
 
 
@@ -200,6 +205,8 @@ def guide_save(
             elif _assign(chapter, fields):
                 chapter.save(update_fields=list(fields))
                 changed = True
+        if changed:
+            search_index_update(guide=guide)
     return guide, (None if created else changed)
 
 
@@ -295,6 +302,8 @@ def video_save(
                 for start, title in wanted
             )
             changed = True
+        if changed:
+            search_index_update(video=video)
     return video, (None if created else changed)
 
 
@@ -410,6 +419,7 @@ def articles_bulk_create(
             )
             for row, note in zip(rows, notes, strict=True)
         )
+        search_index_update(translations=rows)
     result = []
     rows_iter = iter(rows)
     for article, item in zip(articles, items, strict=True):

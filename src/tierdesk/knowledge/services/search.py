@@ -9,7 +9,7 @@ the SearchEntry rows by themselves (triggers on SQLite, a generated column on Po
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,14 +183,16 @@ def _video_entries(video: Video) -> tuple[list[SearchEntry], list[SearchEntry]]:
 def search_index_update(
     *,
     translation: ArticleTranslation | None = None,
+    translations: Sequence[ArticleTranslation] = (),
     article: Article | None = None,
     guide: Guide | None = None,
     video: Video | None = None,
 ) -> None:
     """Make the index say what these rows say now (read again from the database).
 
-    An article translation (or every translation of an article, after its visibility or
-    category changed), a guide, or a video with its transcript. What readers may not find
+    An article translation (or many at once, as a bulk import writes them; or every
+    translation of an article, after its visibility or category changed), a guide, or a video
+    with its transcript. What readers may not find
     (a draft, an unpublished video) leaves the index.
     """
     with transaction.atomic():
@@ -202,6 +204,11 @@ def search_index_update(
             )
             entries = _translation_entries(fresh, fresh.article) if fresh else []
             _replace(SearchKind.ARTICLE, [translation.pk], entries)
+        if translations:
+            ids = [t.pk for t in translations]
+            fresh_rows = ArticleTranslation.objects.select_related("article").filter(pk__in=ids)
+            entries = [e for t in fresh_rows for e in _translation_entries(t, t.article)]
+            _replace(SearchKind.ARTICLE, ids, entries)
         if article is not None:
             translations = list(ArticleTranslation.objects.filter(article_id=article.pk))
             fresh_article = Article.objects.filter(pk=article.pk).first()
