@@ -235,3 +235,16 @@ def test_guide_pages_queries_do_not_grow(readers, category, reader):
     client.get(chapter_url(guide, "a3"))
     after = {name: _queries(client, url) for name, url in pages.items()}
     assert after == before
+
+
+def test_guide_pages_in_italian(readers, category):
+    guide = make_guide(category)
+    client = client_for(readers["free_member"], "it")
+    readers["free_member"].language = "it"
+    readers["free_member"].save(update_fields=["language"])
+    listed = client.get(reverse("knowledge:guides")).content.decode()
+    assert "Per iniziare" in listed and "2 capitoli" in listed
+    toc = client.get(reverse("knowledge:guide", args=[guide.slug])).content.decode()
+    assert "Indice" in toc and "0 di 2 letti" in toc and "Inizia a leggere" in toc
+    body = client.get(chapter_url(guide, "sign-in")).content.decode()
+    assert "Capitolo 1 di 2" in body and "Capitolo successivo:" in body

@@ -322,6 +322,14 @@ def test_an_external_video_links_out_with_its_transcript(readers, media_root):
     assert client.get(urls_of(video)["video-file"]).status_code == 404
 
 
+def test_italian_page_of_an_english_video(readers, media_root):
+    video = make_video()
+    body = client_for(readers["visitor"], "it").get(urls_of(video)["video"]).content.decode()
+    assert "Trascrizione" in body and 'lang="en"' in body
+    listed = client_for(readers["visitor"], "it").get(reverse("knowledge:videos")).content.decode()
+    assert "Tour tour" in listed
+
+
 def _queries(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
