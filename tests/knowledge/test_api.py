@@ -307,3 +307,33 @@ def test_bad_input_is_422_and_missing_is_404(client, readers, category):
     url = f"/articles/{article.pk}/translations/it/publish"  # no Italian translation
     assert post(client, url, {}, staff).status_code == 404
     assert post(client, "/articles/987654/translations/en/publish", {}, staff).status_code == 404
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reader", API_READERS)
+def test_search_honours_the_one_rule(client, readers, category, reader):
+    for visibility in Visibility:
+        make_article(category, title=f"Printer jam {visibility}", visibility=visibility)
+    found = get(client, reader, readers, "/search", q="printer jam").json()
+    titles = {hit["title"] for hit in found["items"]}
+    assert titles == {f"Printer jam {v}" for v in EXPECTED[reader]}
+    assert found["total"] == len(titles)
+    hit = found["items"][0]
+    assert hit["kind"] == "article" and hit["url"].startswith("/help/en/")
+    assert "<mark>" in hit["snippet_html"] or hit["snippet_html"]
+
+
+def test_search_filters_and_bad_input(client, readers, category):
+    article = make_article(category, title="Invoices explained")
+    translate(article, "it", "Fatture spiegate", body="Le fatture, spiegate.")
+    italian = get(client, "visitor", readers, "/search", q="fatture", language="it").json()
+    assert [hit["language"] for hit in italian["items"]] == ["it"]
+    assert get(client, "visitor", readers, "/search", q="invoices", kind="video").json() == {
+        "total": 0,
+        "items": [],
+    }
+    assert get(client, "visitor", readers, "/search").status_code == 422
+    assert get(client, "visitor", readers, "/search", q="x", kind="nope").status_code == 422
+    assert get(client, "visitor", readers, "/search", q="x", limit=101).status_code == 422

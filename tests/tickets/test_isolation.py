@@ -139,6 +139,7 @@ API_RULES: dict[str, dict[str, int | None]] = {
     "get /api/v1/help/guides/{slug}": HELP_CENTER,
     "get /api/v1/help/videos": HELP_CENTER,
     "get /api/v1/help/videos/{slug}": HELP_CENTER,
+    "get /api/v1/help/search": HELP_CENTER,
 }
 
 # Pages with int ids in their address: (method, {kwarg: victim object}, rule).

@@ -17,7 +17,14 @@ from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from tierdesk.accounts.models import User
-from tierdesk.config.api_types import READ_ERRORS, WRITE_ERRORS, Pagination, PathId, Text
+from tierdesk.config.api_types import (
+    MAX_OFFSET,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Pagination,
+    PathId,
+    Text,
+)
 
 from .models import ArticleTag, ArticleTranslation, Category
 from .models.localizing import reader_language
@@ -29,6 +36,8 @@ from .schemas import (
     GuideDetailOut,
     GuideOut,
     LanguageValue,
+    SearchKindValue,
+    SearchOut,
     StatusValue,
     TranslationIn,
     VideoDetailOut,
@@ -36,6 +45,8 @@ from .schemas import (
 )
 from .selectors import api as reads
 from .selectors.access import may_author, visible_articles
+from .selectors.search import MAX_LIMIT as SEARCH_MAX_LIMIT
+from .selectors.search import search as search_selector
 from .services import articles as article_services
 
 PREFIX = "/help"
@@ -171,6 +182,49 @@ class _VideoRows(_ArticleRows):
 def video_detail(request: HttpRequest, slug: Slug) -> dict[str, Any]:
     """A video with its chapters and its transcript's lines (start and end in milliseconds)."""
     return reads.video_detail(_reader(request), slug=slug)
+
+
+@router.get("/search", response={200: SearchOut, **READ_ERRORS}, auth=READ_AUTH)
+def search(
+    request: HttpRequest,
+    q: Annotated[Text, Query(..., min_length=1, max_length=200, description="The words.")],
+    kind: Annotated[
+        list[SearchKindValue] | None, Query(None, description="Keep these kinds (repeatable).")
+    ] = None,
+    category: Annotated[Text | None, Query(None, max_length=80)] = None,
+    language: Annotated[
+        LanguageValue | None, Query(None, description="Only this language.")
+    ] = None,
+    limit: Annotated[int, Query(20, ge=1, le=SEARCH_MAX_LIMIT)] = 20,
+    offset: Annotated[int, Query(0, ge=0, le=MAX_OFFSET)] = 0,
+) -> dict[str, Any]:
+    """One search over articles, guides and video transcripts, best first, as the caller may
+    read them (the help center's search page's results)."""
+    results = search_selector(
+        _reader(request),
+        q,
+        kinds=set(kind) if kind else None,
+        category=category or None,
+        language=language,
+        limit=limit,
+        offset=offset,
+    )
+    return {
+        "total": results.total,
+        "items": [
+            {
+                "kind": hit.kind,
+                "title": hit.title,
+                "url": hit.url,
+                "snippet_html": str(hit.snippet_html),
+                "language": hit.language,
+                "category": hit.category,
+                "score": hit.score,
+                "seek_seconds": hit.seek_seconds,
+            }
+            for hit in results.hits
+        ],
+    }
 
 
 # --- writes (staff) -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from .models.articles import MAX_SUMMARY, MAX_TITLE
 LanguageValue = Literal["en", "it"]
 VisibilityValue = Literal["public", "signed_in", "paid", "agents"]
 StatusValue = Literal["draft", "published"]
+SearchKindValue = Literal["article", "guide", "video", "transcript"]
 MAX_BODY = 200_000
 
 
@@ -138,7 +139,7 @@ class VideoDetailOut(VideoOut):
 
 
 class SearchHitOut(Schema):
-    kind: Literal["article", "guide", "video", "transcript"]
+    kind: SearchKindValue
     title: str
     url: str
     snippet_html: str = Field(description="Sanitised HTML with the matches in <mark>.")
@@ -149,5 +150,5 @@ class SearchHitOut(Schema):
 
 
 class SearchOut(Schema):
-    total: int
+    total: int = Field(description="The hits the filters keep (page on with offset).")
     items: list[SearchHitOut]
