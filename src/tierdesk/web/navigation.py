@@ -89,7 +89,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry(_("Home"), "home", everyone),
     NavEntry(_("Help center"), "knowledge:index", everyone),
     NavEntry(_("Community"), "community:index", everyone),
-    NavEntry(_("My tickets"), "tickets:list", customers),
+    NavEntry(_("My cases"), "tickets:list", customers),
     NavEntry(_("Queues"), "tickets:queues", vendor_staff),
     NavEntry(_("Escalations"), "tickets:escalations", supervisors),
     NavEntry(_("Reports"), "reports:index", supervisors),
