@@ -79,7 +79,7 @@ def yaml_dump(value: Any) -> str:
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
-        width=100,
+        width=10_000,  # one line per value: diffs of the files show whole sentences
     )
 
 

@@ -251,16 +251,31 @@ def _file_set(video: Video, name: str, source: Path | None) -> bool:
         and stored_digest(field) == file_digest(source)
     ):
         return False
+    # Stored under the video's slug, so two videos' "video.webm" never collide. A file with the
+    # same name and bytes already there (left by an earlier import, or shared by another
+    # database on the same storage, as the tests' are) is used as it is, never rewritten.
+    name = field.field.generate_filename(video, f"{video.slug}/{source.name}")
+    if field.storage.exists(name) and stored_digest(_Stored(field.storage, name)) == (
+        file_digest(source)
+    ):
+        field.name = name
+        return True
     if field:
         field.delete(save=False)
-    # Stored under the video's slug, so two videos' "video.webm" never collide; a file left
-    # there by a deleted video of the same slug is replaced, so the name stays what it was.
-    name = field.field.generate_filename(video, f"{video.slug}/{source.name}")
-    if field.storage.exists(name):
-        field.storage.delete(name)
     with source.open("rb") as handle:
         field.save(f"{video.slug}/{source.name}", File(handle), save=False)
     return True
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A stored file by name, shaped like a FieldFile for stored_digest."""
+
+    storage: Any
+    name: str
+
+    def __bool__(self) -> bool:
+        return bool(self.name)
 
 
 def video_save(

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 
 from tierdesk.accounts.services.demo import demo_load
 from tierdesk.accounts.services.support_numbers import demo_support_numbers_load
+from tierdesk.knowledge.services.demo import demo_help_center_load
 from tierdesk.tickets.services.demo_cases import demo_cases_load
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo data set: four regions with their support numbers, accounts on every "
-        "plan, customers and staff, and cases in every state."
+        "plan, customers and staff, cases in every state, and the help center."
     )
 
     def _table(self, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
@@ -32,10 +33,13 @@ class Command(BaseCommand):
             report = demo_load()
             numbers = demo_support_numbers_load()
             cases = demo_cases_load()
+            help_center = demo_help_center_load()
         if numbers:
             report.created["support numbers"] = numbers
         if cases.created:
             report.created["cases"] = cases.created
+        if help_center.created or help_center.changed:
+            report.created["help-center items"] = help_center.created + help_center.changed
         if report.created_anything:
             made = ", ".join(f"{count} {what}" for what, count in sorted(report.created.items()))
             self.stdout.write(_("Created: %(made)s.") % {"made": made})
