@@ -12,6 +12,7 @@ from .articles import ArticleTranslation as ArticleTranslation
 from .articles import ArticleVersion as ArticleVersion
 from .articles import Category as Category
 from .articles import SearchMiss as SearchMiss
+from .deflection import Deflection as Deflection
 from .guides import ChapterRead as ChapterRead
 from .guides import Guide as Guide
 from .guides import GuideChapter as GuideChapter

@@ -7,11 +7,11 @@ only the codes of settings.LANGUAGES.
 
 from django.urls import URLPattern, URLResolver
 
-from . import articles, guides, home, search, videos
+from . import articles, deflection, guides, home, search, videos
 
 app_name = "knowledge"
 
-PARTS = [home, articles, guides, videos, search]
+PARTS = [home, articles, guides, videos, search, deflection]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     pattern for part in PARTS for pattern in part.urlpatterns

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tierdesk.accounts.entitlements import may_self_escalate
 from tierdesk.accounts.forms import add_service_errors
 from tierdesk.accounts.models import User
+from tierdesk.knowledge.services.deflection import deflection_case_opened
 
 from ..choices import Severity, Status
 from ..display import clock_badges
@@ -128,6 +129,8 @@ def portal_case_new(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         add_service_errors(form, error, field_map={"file": "attachment"})
         return _open_page(request, form)
+    # The articles suggested on this form did not end it: not a deflection.
+    deflection_case_opened(user=user, session_key=request.session.session_key or "")
     messages.success(request, _("Case #%(n)d is open. We will answer here.") % {"n": case.pk})
     return redirect("case-detail", pk=case.pk)
 
