@@ -30,6 +30,9 @@ MAX_QUERY_WORDS = 8
 # matches most of the index and says little while the reader is still typing).
 MIN_PREFIX = 3
 SNIPPET_CHARS = 180
+# Highlighting looks for the first matching word this far into a text (a title-only match in a
+# long article would otherwise read it all); past it the snippet is the text's beginning.
+SNIPPET_SCAN = 6000
 
 # Words dropped from a query that has other words ("how to reset my password" looks for
 # "reset password"); kept when they are all it has. Documents keep them.
@@ -61,6 +64,12 @@ def stem(word: str, language: str) -> str:
     """The stem of one folded word in a language (the word itself without a stemmer)."""
     stemmer = _stemmer(language)
     return str(stemmer.stemWord(word)) if stemmer is not None else word
+
+
+@lru_cache(maxsize=200_000)
+def word_stem(word: str, language: str) -> str:
+    """The stem of a word as written in a text (folded first): what highlighting compares."""
+    return stem(fold(word), language)
 
 
 def words(text: str) -> list[str]:
@@ -161,8 +170,8 @@ def highlight(text: str, query: Query, language: str, *, limit: int = SNIPPET_CH
     """
     text = text or ""
     first = None
-    for match in WORD.finditer(text):
-        if query.matches(stem(fold(match.group()), language), language):
+    for match in WORD.finditer(text, 0, SNIPPET_SCAN):
+        if query.matches(word_stem(match.group(), language), language):
             first = match.start()
             break
     start = 0
@@ -177,7 +186,7 @@ def highlight(text: str, query: Query, language: str, *, limit: int = SNIPPET_CH
     out: list[str] = ["…" if start > 0 else ""]
     position = 0
     for match in WORD.finditer(window):
-        if query.matches(stem(fold(match.group()), language), language):
+        if query.matches(word_stem(match.group(), language), language):
             out.append(escape(window[position : match.start()]))
             out.append(f"<mark>{escape(match.group())}</mark>")
             position = match.end()

@@ -18,7 +18,6 @@ language; `language` keeps one.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +43,13 @@ from .access import (
 
 KINDS = frozenset(SearchKind.values)
 MAX_LIMIT = 100
+# Counting stops here: "1,000+ results" (a reader never pages that far, and counting every
+# match of a common word in 100,000 articles is most of a search's time).
+COUNT_CAP = 1000
+# A query matching more than FEW ranks only its CANDIDATES most recent matches: BM25 (or
+# ts_rank) over every article that says "account" would cost ten times the rest of the search.
+FEW = 500
+CANDIDATES = 500
 # Where a guide or a video opens (built by the guides and videos part): args [slug].
 ROUTES: dict[str, str] = {
     SearchKind.GUIDE: "knowledge:guide",
@@ -74,6 +80,8 @@ class SearchResults:
     total: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     query: str = ""
+    # True when the total (or a count) stopped at COUNT_CAP: "1,000+".
+    more: bool = False
 
 
 def _languages(language: str | None) -> list[str]:
@@ -105,11 +113,17 @@ def _fts_match(
     kinds: Iterable[str] | None,
     category_id: int | None,
 ) -> str:
-    branches = [
-        f"(filters : lang{lang} AND {_fts_terms(query.stems[lang], query.prefixes[lang])})"
-        for lang in languages
-        if query.stems.get(lang)
-    ]
+    forms = {(query.stems[lang], query.prefixes[lang]) for lang in languages}
+    if len(forms) == 1 and len(languages) > 1:
+        # The same stems in every language ("password", "account"): one branch, not one per
+        # language; each phrase of the expression costs BM25 time on every match.
+        branches = [_fts_terms(*next(iter(forms)))] if query.stems[languages[0]] else []
+    else:
+        branches = [
+            f"(filters : lang{lang} AND {_fts_terms(query.stems[lang], query.prefixes[lang])})"
+            for lang in languages
+            if query.stems.get(lang)
+        ]
     parts = [_fts_any("vis" + v.replace("_", "") for v in visibilities)]
     if kinds is not None:
         parts.append(_fts_any(f"kind{k}" for k in kinds))
@@ -119,25 +133,33 @@ def _fts_match(
     return " AND ".join(parts)
 
 
-def _sqlite_page(match: str, limit: int, offset: int) -> list[tuple[int, float]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rowid, rank FROM knowledge_search WHERE knowledge_search MATCH %s "
-            "ORDER BY rank LIMIT %s OFFSET %s",
-            [match, limit, offset],
+def _sqlite_page(match: str, limit: int, offset: int, *, many: bool) -> list[tuple[int, float]]:
+    if many:
+        sql = (
+            "SELECT rowid, score FROM (SELECT rowid, bm25(knowledge_search, 10.0, 1.0, 0.0) "
+            "AS score FROM knowledge_search WHERE knowledge_search MATCH %s "
+            "ORDER BY rowid DESC LIMIT %s) ORDER BY score LIMIT %s OFFSET %s"
         )
+        params: list[Any] = [match, CANDIDATES, limit, offset]
+    else:
+        sql = (
+            "SELECT rowid, rank FROM knowledge_search WHERE knowledge_search MATCH %s "
+            "ORDER BY rank LIMIT %s OFFSET %s"
+        )
+        params = [match, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         return [(int(pk), -float(rank)) for pk, rank in cursor.fetchall()]
 
 
-def _sqlite_counts(match: str) -> dict[str, int]:
+def _sqlite_count(match: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT e.kind, COUNT(*) FROM knowledge_search "
-            "JOIN knowledge_searchentry e ON e.id = knowledge_search.rowid "
-            "WHERE knowledge_search MATCH %s GROUP BY e.kind",
-            [match],
+            "SELECT COUNT(*) FROM (SELECT 1 FROM knowledge_search "
+            "WHERE knowledge_search MATCH %s LIMIT %s)",
+            [match, COUNT_CAP + 1],
         )
-        return {kind: int(n) for kind, n in cursor.fetchall()}
+        return int(cursor.fetchone()[0])
 
 
 # --- PostgreSQL: the generated search_vector and its GIN index --------------------------------
@@ -186,25 +208,41 @@ def _pg_where(
 
 
 def _pg_page(
-    where: str, params: list[Any], rank: str, rank_params: list[Any], limit: int, offset: int
+    where: str,
+    params: list[Any],
+    rank: str,
+    rank_params: list[Any],
+    limit: int,
+    offset: int,
+    *,
+    many: bool,
 ) -> list[tuple[int, float]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, {rank} AS score FROM knowledge_searchentry WHERE {where} "  # noqa: S608
-            "ORDER BY score DESC, id LIMIT %s OFFSET %s",
-            [*rank_params, *params, limit, offset],
+    if many:
+        sql = (
+            f"SELECT id, score FROM (SELECT id, {rank} AS score FROM knowledge_searchentry "  # noqa: S608
+            f"WHERE {where} ORDER BY id DESC LIMIT %s) c "
+            "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s"
         )
+        values = [*rank_params, *params, CANDIDATES, limit, offset]
+    else:
+        sql = (
+            f"SELECT id, {rank} AS score FROM knowledge_searchentry WHERE {where} "  # noqa: S608
+            "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s"
+        )
+        values = [*rank_params, *params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
         return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
 
-def _pg_counts(where: str, params: list[Any]) -> dict[str, int]:
+def _pg_count(where: str, params: list[Any]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT kind, COUNT(*) FROM knowledge_searchentry WHERE {where} "  # noqa: S608
-            "GROUP BY kind",
-            params,
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM knowledge_searchentry WHERE {where} "  # noqa: S608
+            "LIMIT %s) c",
+            [*params, COUNT_CAP + 1],
         )
-        return {kind: int(n) for kind, n in cursor.fetchall()}
+        return int(cursor.fetchone()[0])
 
 
 # --- the interface --------------------------------------------------------------------------
@@ -280,17 +318,29 @@ def search(
             return results
     visibilities = sorted(visibilities_for(user))
     filters: dict[str, Any] = {"visibilities": visibilities, "category_id": category_id}
+    # Counted per kind (each up to COUNT_CAP), then one page of the kinds asked for.
+    counts: dict[str, int] = {}
+    if connection.vendor == "postgresql":
+        for kind in SearchKind.values:
+            where, params, _rank, _p = _pg_where(parsed, languages, kinds=[kind], **filters)
+            counts[kind] = _pg_count(where, params)
+    else:
+        for kind in SearchKind.values:
+            counts[kind] = _sqlite_count(_fts_match(parsed, languages, kinds=[kind], **filters))
+    results.more = any(n > COUNT_CAP for n in counts.values())
+    results.counts = {k: min(n, COUNT_CAP) for k, n in counts.items()}
+    matched = sum(n for k, n in counts.items() if wanted is None or k in wanted)
+    results.total = min(matched, COUNT_CAP)
+    results.more = results.more or matched > COUNT_CAP
+    if not matched or offset >= COUNT_CAP:
+        return results
+    many = matched > FEW
     if connection.vendor == "postgresql":
         where, params, rank, rank_params = _pg_where(parsed, languages, kinds=wanted, **filters)
-        page = _pg_page(where, params, rank, rank_params, limit, offset)
-        all_where, all_params, _r, _p = _pg_where(parsed, languages, kinds=None, **filters)
-        counts = _pg_counts(all_where, all_params)
+        page = _pg_page(where, params, rank, rank_params, limit, offset, many=many)
     else:
         match = _fts_match(parsed, languages, kinds=wanted, **filters)
-        page = _sqlite_page(match, limit, offset)
-        counts = _sqlite_counts(_fts_match(parsed, languages, kinds=None, **filters))
-    results.counts = dict(Counter({k: counts.get(k, 0) for k in SearchKind.values}))
-    results.total = sum(n for k, n in counts.items() if wanted is None or k in wanted)
+        page = _sqlite_page(match, limit, offset, many=many)
     if not page:
         return results
     scores = dict(page)
