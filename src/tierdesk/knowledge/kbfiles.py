@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 try:  # libyaml's C parser: ten times faster than the pure-Python one on large imports
     from yaml import CSafeDumper as _Dumper
@@ -66,9 +67,14 @@ def yaml_load(text: str, *, what: str = "YAML") -> Any:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise FormatError(f"bad {what}{where}: {problem}") from None
+        if mark is not None:
+            message = _("bad %(what)s (line %(line)d): %(problem)s")
+            raise FormatError(
+                message % {"what": what, "line": mark.line + 1, "problem": problem}
+            ) from None
+        message = _("bad %(what)s: %(problem)s")
+        raise FormatError(message % {"what": what, "problem": problem}) from None
 
 
 def yaml_dump(value: Any) -> str:
@@ -87,18 +93,18 @@ def parse_document(text: str) -> Document:
     """A markdown file with front matter; FormatError when the front matter is missing or bad."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     if not text.startswith(FENCE + "\n"):
-        raise FormatError("bad front matter: the file must start with a '---' line")
+        raise FormatError(_("bad front matter: the file must start with a '---' line"))
     end = text.find("\n" + FENCE + "\n", len(FENCE))
     if end == -1:
         if text.endswith("\n" + FENCE):
             end = len(text) - len(FENCE) - 1
         else:
-            raise FormatError("bad front matter: no closing '---' line")
+            raise FormatError(_("bad front matter: no closing '---' line"))
     meta = yaml_load(text[len(FENCE) + 1 : end + 1], what="front matter")
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise FormatError("bad front matter: it must be a mapping of keys to values")
+        raise FormatError(_("bad front matter: it must be a mapping of keys to values"))
     return Document(meta=meta, body=normalise_text(text[end + len(FENCE) + 2 :]))
 
 
@@ -124,7 +130,8 @@ def as_datetime(value: Any, *, field: str) -> datetime | None:
             pass
         else:
             return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-    raise FormatError(f"bad {field}: {value!r} is not a date or an ISO 8601 instant")
+    message = _("bad %(field)s: %(value)r is not a date or an ISO 8601 instant")
+    raise FormatError(message % {"field": field, "value": value})
 
 
 def dump_datetime(value: datetime) -> datetime:
@@ -142,7 +149,8 @@ def localized_map(value: Any, *, field: str) -> dict[str, str]:
         isinstance(k, str) and isinstance(v, str | None) for k, v in value.items()
     ):
         return {k: v or "" for k, v in value.items()}
-    raise FormatError(f"bad {field}: expected a text or a mapping of languages to texts")
+    message = _("bad %(field)s: expected a text or a mapping of languages to texts")
+    raise FormatError(message % {"field": field})
 
 
 def dump_localized(values: dict[str, str]) -> dict[str, str]:
@@ -159,10 +167,10 @@ def text_field(meta: dict[str, Any], key: str, *, required: bool = False, defaul
     value = meta.get(key)
     if value is None:
         if required:
-            raise FormatError(f"missing {key}")
+            raise FormatError(_("missing %(field)s") % {"field": key})
         return default
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise FormatError(f"bad {key}: expected a text")
+        raise FormatError(_("bad %(field)s: expected a text") % {"field": key})
     return str(value).strip()
 
 
@@ -170,12 +178,14 @@ def int_field(meta: dict[str, Any], key: str, *, default: int, minimum: int = 0)
     """A whole number of the front matter, at least `minimum`."""
     value = meta.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise FormatError(f"bad {key}: expected a whole number of at least {minimum}")
+        message = _("bad %(field)s: expected a whole number of at least %(minimum)d")
+        raise FormatError(message % {"field": key, "minimum": minimum})
     return value
 
 
 def slug_check(value: str, *, field: str = "slug") -> str:
     """The value if it is a slug (letters, digits, '-' and '_'); else FormatError."""
     if not value or not SLUG_RE.match(value):
-        raise FormatError(f"bad {field}: {value!r} is not a slug (letters, digits, - and _)")
+        message = _("bad %(field)s: %(value)r is not a slug (letters, digits, - and _)")
+        raise FormatError(message % {"field": field, "value": value})
     return value

@@ -124,7 +124,8 @@ def _languages() -> set[str]:
 def _visibility(value: Any) -> str:
     if value not in Visibility.values:
         choices = ", ".join(Visibility.values)
-        raise FormatError(f"bad visibility {value!r} (one of {choices})")
+        message = _("bad visibility %(value)r (one of %(choices)s)")
+        raise FormatError(message % {"value": value, "choices": choices})
     return str(value)
 
 
@@ -143,7 +144,7 @@ def _read_yaml_list(root: Path, name: str, report: ImportReport) -> list[Any]:
     if data is None:
         return []
     if not isinstance(data, list):
-        report.fail(name, "bad YAML: expected a list")
+        report.fail(name, _("bad YAML: expected a list"))
         return []
     return data
 
@@ -152,18 +153,18 @@ def _import_categories(root: Path, report: ImportReport, actor: User | None) -> 
     rows = _read_yaml_list(root, kbfiles.CATEGORIES_FILE, report)
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
-        where = f"{kbfiles.CATEGORIES_FILE}: category {n}"
+        where = _("%(file)s: category %(n)d") % {"file": kbfiles.CATEGORIES_FILE, "n": n}
         try:
             if not isinstance(row, dict):
-                raise FormatError("expected a mapping")
+                raise FormatError(_("expected a mapping"))
             slug = kbfiles.slug_check(kbfiles.text_field(row, "slug", required=True))
             where = f"{kbfiles.CATEGORIES_FILE}: {slug}"
             if slug in seen:
-                raise FormatError(f"duplicate slug {slug!r}")
+                raise FormatError(_("duplicate slug %(slug)r") % {"slug": slug})
             seen.add(slug)
             name = kbfiles.localized_map(row.get("name"), field="name")
             if not name.get("en"):
-                raise FormatError("missing name (en)")
+                raise FormatError(_("missing name (en)"))
             description = kbfiles.localized_map(row.get("description"), field="description")
             values = {
                 "name_en": name.get("en", ""),
@@ -182,10 +183,10 @@ def _import_categories(root: Path, report: ImportReport, actor: User | None) -> 
 
 def _import_tags(root: Path, report: ImportReport, actor: User | None) -> None:
     for n, row in enumerate(_read_yaml_list(root, kbfiles.TAGS_FILE, report), start=1):
-        where = f"{kbfiles.TAGS_FILE}: tag {n}"
+        where = _("%(file)s: tag %(n)d") % {"file": kbfiles.TAGS_FILE, "n": n}
         try:
             if not isinstance(row, dict):
-                raise FormatError("expected a mapping")
+                raise FormatError(_("expected a mapping"))
             slug = kbfiles.slug_check(kbfiles.text_field(row, "slug", required=True))
             where = f"{kbfiles.TAGS_FILE}: {slug}"
             _tag, outcome = tag_save(slug=slug, name=kbfiles.text_field(row, "name"), actor=actor)
@@ -220,30 +221,30 @@ def _parse_article(root: Path, path: Path) -> ArticleFile:
     rel = path.relative_to(root).as_posix()
     match = kbfiles.ARTICLE_NAME_RE.match(path.name)
     if match is None:
-        raise FormatError("bad file name: expected <key>.<language>.md")
+        raise FormatError(_("bad file name: expected <key>.<language>.md"))
     language = match["language"]
     if language not in _languages():
-        raise FormatError(f"unknown language {language!r}")
+        raise FormatError(_("unknown language %(code)r") % {"code": language})
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise FormatError("not UTF-8 text") from None
+        raise FormatError(_("not UTF-8 text")) from None
     doc = kbfiles.parse_document(text)
     meta = doc.meta
     title = kbfiles.text_field(meta, "title", required=True)
     if not title:
-        raise FormatError("missing title")
+        raise FormatError(_("missing title"))
     slug = kbfiles.slug_check(kbfiles.text_field(meta, "slug", default=match["key"]))
     status = kbfiles.text_field(meta, "status", default=TranslationStatus.PUBLISHED)
     if status not in TranslationStatus.values:
-        raise FormatError(f"bad status {status!r} (draft or published)")
+        raise FormatError(_("bad status %(value)r (draft or published)") % {"value": status})
     settings_: dict[str, Any] = {}
     if "visibility" in meta:
         settings_["visibility"] = _visibility(meta["visibility"])
     if "tags" in meta:
         tags = meta["tags"] or []
         if not isinstance(tags, list):
-            raise FormatError("bad tags: expected a list of tag slugs")
+            raise FormatError(_("bad tags: expected a list of tag slugs"))
         settings_["tags"] = tuple(
             sorted({kbfiles.slug_check(str(tag), field="tag") for tag in tags})
         )
@@ -319,7 +320,8 @@ def _settings_of(
             None,
         )
         if clash is not None:
-            report.fail(file.rel, f"{clash} differs from {source[clash]}")
+            message = _("%(field)s differs from %(file)s")
+            report.fail(file.rel, message % {"field": clash, "file": source[clash]})
             continue
         for name, value in file.settings.items():
             merged.setdefault(name, value)
@@ -359,7 +361,8 @@ def _prepare(
     category = state.categories.get(files[0].folder)
     if category is None:
         for file in files:
-            report.fail(file.rel, f"unknown category {file.folder!r} (not in categories.yaml)")
+            message = _("unknown category %(slug)r (not in categories.yaml)")
+            report.fail(file.rel, message % {"slug": file.folder})
         return None
     found = {
         state.by_slug[(f.language, f.slug)].article_id
@@ -368,7 +371,7 @@ def _prepare(
     }
     if len(found) > 1:
         for file in files:
-            report.fail(file.rel, "its translations' slugs belong to different articles")
+            report.fail(file.rel, _("its translations' slugs belong to different articles"))
         return None
     article = None
     if found:
@@ -489,7 +492,7 @@ def _create_one(
     except (ValidationError, DatabaseError) as error:
         report.fail(first.rel, error_text(error))
         for file in others:
-            report.fail(file.rel, f"not imported: {first.rel} failed")
+            report.fail(file.rel, _("not imported: %(file)s failed") % {"file": first.rel})
         return None
     state.remember(translation)
     state.tag_ids[article.pk] = {tag.pk for tag in item.tags}
@@ -597,14 +600,16 @@ def _import_articles(
         rel = path.relative_to(root).as_posix()
         try:
             if path.parent.parent != root / kbfiles.ARTICLES_DIR:
-                raise FormatError("not in a category folder (articles/<category>/<file>)")
+                raise FormatError(_("not in a category folder (articles/<category>/<file>)"))
             file = _parse_article(root, path)
             folder = folders.setdefault(file.key, file.folder)
             if folder != file.folder:
-                raise FormatError(f"duplicate key {file.key!r} (also in articles/{folder}/)")
+                message = _("duplicate key %(key)r (also in articles/%(folder)s/)")
+                raise FormatError(message % {"key": file.key, "folder": folder})
             other = seen_slugs.setdefault((file.language, file.slug), rel)
             if other != rel:
-                raise FormatError(f"duplicate slug {file.slug!r} (also in {other})")
+                message = _("duplicate slug %(slug)r (also in %(file)s)")
+                raise FormatError(message % {"slug": file.slug, "file": other})
         except (FormatError, OSError) as error:
             report.fail(rel, error_text(error) if isinstance(error, FormatError) else str(error))
             tick(1)
@@ -615,7 +620,8 @@ def _import_articles(
         for file in list(files):
             email = file.settings.get("owner")
             if email and email not in owners:
-                report.fail(file.rel, f"unknown owner {email!r} (no user with this e-mail)")
+                message = _("unknown owner %(email)r (no user with this e-mail)")
+                report.fail(file.rel, message % {"email": email})
                 files.remove(file)
                 tick(1)
     state = _Articles()
@@ -672,28 +678,30 @@ def _import_guide(
     slug = kbfiles.slug_check(kbfiles.text_field(meta, "slug", default=path.stem))
     title = kbfiles.localized_map(meta.get("title"), field="title")
     if not title.get("en"):
-        raise FormatError("missing title (en)")
+        raise FormatError(_("missing title (en)"))
     summary = kbfiles.localized_map(meta.get("summary"), field="summary")
     if doc.body and not summary.get("en"):
         summary["en"] = doc.body
     rows = meta.get("chapters") or []
     if not isinstance(rows, list):
-        raise FormatError("bad chapters: expected a list of article keys")
+        raise FormatError(_("bad chapters: expected a list of article keys"))
     chapters = []
     used: set[int] = set()
     for n, row in enumerate(rows, start=1):
         if isinstance(row, str):
             row = {"article": row}
         if not isinstance(row, dict):
-            raise FormatError(f"bad chapter {n}: expected an article key")
+            raise FormatError(_("bad chapter %(n)d: expected an article key") % {"n": n})
         key = kbfiles.text_field(row, "article", required=True)
         article = _article_for_key(key, by_key)
         if article is None:
-            raise FormatError(f"chapter {n}: unknown article key {key!r}")
+            message = _("chapter %(n)d: unknown article key %(key)r")
+            raise FormatError(message % {"n": n, "key": key})
         if article.pk in used:
-            raise FormatError(f"chapter {n}: article {key!r} is already a chapter")
+            message = _("chapter %(n)d: article %(key)r is already a chapter")
+            raise FormatError(message % {"n": n, "key": key})
         used.add(article.pk)
-        titles = kbfiles.localized_map(row.get("title"), field=f"chapter {n} title")
+        titles = kbfiles.localized_map(row.get("title"), field=_("chapter %(n)d title") % {"n": n})
         chapters.append(
             ChapterSpec(
                 article=article, title_en=titles.get("en", ""), title_it=titles.get("it", "")
@@ -717,9 +725,10 @@ def _media(folder: Path, meta: dict[str, Any], key: str) -> Path | None:
         return None
     path = (folder / name).resolve()
     if path.parent != folder.resolve():
-        raise FormatError(f"bad {key}: {name!r} must be a file beside the video's markdown")
+        message = _("bad %(field)s: %(name)r must be a file beside the video's markdown")
+        raise FormatError(message % {"field": key, "name": name})
     if not path.is_file():
-        raise FormatError(f"missing {key} {name!r}")
+        raise FormatError(_("missing %(field)s %(name)r") % {"field": key, "name": name})
     return path
 
 
@@ -733,15 +742,15 @@ def _import_video(path: Path, actor: User | None) -> bool | None:
     title = kbfiles.text_field(meta, "title", required=True)
     language = kbfiles.text_field(meta, "language", default="en")
     if language not in _languages():
-        raise FormatError(f"unknown language {language!r}")
+        raise FormatError(_("unknown language %(code)r") % {"code": language})
     published = meta.get("published", True)
     if not isinstance(published, bool):
-        raise FormatError("bad published: expected true or false")
+        raise FormatError(_("bad published: expected true or false"))
     file = _media(folder, meta, "file")
     poster = _media(folder, meta, "poster")
     external_url = kbfiles.text_field(meta, "external_url")
     if (file is None) == (not external_url):
-        raise FormatError("give either a video file or an external_url, not both")
+        raise FormatError(_("give either a video file or an external_url, not both"))
     transcript = _media(folder, meta, "transcript")
     if transcript is None and own_folder and (folder / "transcript.vtt").is_file():
         transcript = folder / "transcript.vtt"
@@ -751,15 +760,16 @@ def _import_video(path: Path, actor: User | None) -> bool | None:
             vtt_parse(vtt)
         except ValidationError as error:
             raise FormatError(
-                f"bad VTT: {error_text(error).removeprefix('transcript_vtt: ')}"
+                _("bad VTT: %(reason)s")
+                % {"reason": error_text(error).removeprefix("transcript_vtt: ")}
             ) from None
     rows = meta.get("chapters") or []
     if not isinstance(rows, list):
-        raise FormatError("bad chapters: expected a list of {start, title}")
+        raise FormatError(_("bad chapters: expected a list of {start, title}"))
     chapters = []
     for n, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
-            raise FormatError(f"bad chapter {n}: expected start and title")
+            raise FormatError(_("bad chapter %(n)d: expected start and title") % {"n": n})
         chapters.append(
             (
                 kbfiles.int_field(row, "start", default=0),
@@ -767,7 +777,7 @@ def _import_video(path: Path, actor: User | None) -> bool | None:
             )
         )
     if len({start for start, _title in chapters}) != len(chapters):
-        raise FormatError("two chapters start at the same second")
+        raise FormatError(_("two chapters start at the same second"))
     values = {
         "language": language,
         "title": title,
