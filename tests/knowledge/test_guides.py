@@ -173,6 +173,17 @@ def test_reading_a_chapter_marks_it_read_and_the_toc_shows_it(readers, category)
     assert "Finished" in listed
 
 
+def test_a_head_request_marks_nothing_and_counts_no_view(readers, category):
+    guide = make_guide(category)
+    client = client_for(readers["free_member"])
+    assert client.head(chapter_url(guide, "sign-in")).status_code == 200
+    assert not ChapterRead.objects.exists()
+    article = guide.chapters.get(position=0).article
+    assert article.translations.get(language="en").view_count == 0
+    client.get(chapter_url(guide, "sign-in"))
+    assert article.translations.get(language="en").view_count == 1
+
+
 def test_visitors_read_without_a_record(readers, category):
     guide = make_guide(category)
     client = client_for(readers["visitor"])

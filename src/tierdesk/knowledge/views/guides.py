@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tierdesk.accounts.models import User
 
@@ -27,7 +27,7 @@ def chapter_url(guide: Guide, entry: ChapterEntry) -> str:
     return reverse("knowledge:guide-chapter", args=[guide.slug, entry.slug])
 
 
-@require_GET
+@require_safe
 def guide_list_page(request: HttpRequest) -> HttpResponse:
     """/help/guides/: the guides the reader may see, with their progress for signed-in ones."""
     context = {
@@ -39,7 +39,7 @@ def guide_list_page(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/guides.html", context)
 
 
-@require_GET
+@require_safe
 def guide_page(request: HttpRequest, slug: str) -> HttpResponse:
     """/help/guides/<slug>/: the guide's table of contents (the chapters the reader may read)."""
     user = request.user
@@ -55,7 +55,7 @@ def guide_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "knowledge/guide.html", context)
 
 
-@require_GET
+@require_safe
 def chapter_view(request: HttpRequest, slug: str, chapter: str) -> HttpResponse:
     """/help/guides/<slug>/<chapter>/: a chapter's article in the reader's language.
 
@@ -67,7 +67,9 @@ def chapter_view(request: HttpRequest, slug: str, chapter: str) -> HttpResponse:
     page, canonical = chapter_page(user, guide, chapter, reader_language(get_language()))
     if not canonical:
         return redirect(chapter_url(guide, page.entry))
-    if isinstance(user, User) and user.is_active:
+    # Only a GET reads the chapter: a HEAD (link checkers, previews) neither marks nor counts.
+    reading = request.method == "GET"
+    if reading and isinstance(user, User) and user.is_active:
         try:
             chapter_mark_read(user=user, chapter=page.entry.chapter)
         except PermissionDenied:  # hidden between the two reads: show it, keep no record
@@ -76,7 +78,8 @@ def chapter_view(request: HttpRequest, slug: str, chapter: str) -> HttpResponse:
             page.contents.entries[page.entry.number - 1] = page.entry = ChapterEntry(
                 page.entry.number, page.entry.chapter, page.entry.translation, True
             )
-    translation_view_record(translation=page.translation)
+    if reading:
+        translation_view_record(translation=page.translation)
     article = page.translation.article
     context = {
         "guide": guide,

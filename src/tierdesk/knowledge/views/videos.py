@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe
 
 from ..choices import Visibility
 from ..models.localizing import reader_language
@@ -41,7 +41,7 @@ def video_type(name: str) -> str:
     return VIDEO_TYPES.get(_suffix(name), "application/octet-stream")
 
 
-@require_GET
+@require_safe
 def video_list_page(request: HttpRequest) -> HttpResponse:
     """/help/videos/: the videos the reader may see, their language first."""
     language = reader_language(get_language())
@@ -57,7 +57,7 @@ def video_list_page(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/videos.html", context)
 
 
-@require_GET
+@require_safe
 def video_page(request: HttpRequest, slug: str) -> HttpResponse:
     """/help/videos/<slug>/: the player, its chapters and transcript; ?t=<seconds> starts there."""
     user = request.user
@@ -76,7 +76,7 @@ def video_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "knowledge/video.html", context)
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_safe
 def video_file(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     """The uploaded video, with Range support so the player can seek."""
     video = access_video(request.user, slug=slug, drafts=True)
@@ -88,7 +88,7 @@ def video_file(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpR
     )
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_safe
 def video_poster(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     """The video's poster image (PNG, JPEG or WebP)."""
     video = access_video(request.user, slug=slug, drafts=True)
@@ -99,7 +99,7 @@ def video_poster(request: HttpRequest, slug: str) -> HttpResponse | StreamingHtt
     return ranged_file_response(request, video.poster, content_type=kind, public=public)
 
 
-@require_GET
+@require_safe
 def video_captions(request: HttpRequest, slug: str) -> HttpResponse:
     """The stored WebVTT transcript, for the player's <track kind="captions">."""
     video = access_video(request.user, slug=slug, drafts=True)
