@@ -276,6 +276,20 @@ def test_each_bad_file_gets_its_error_and_the_rest_is_imported(category, tmp_pat
     assert "article translations: 1 created" in out
 
 
+def test_the_progress_bar_goes_to_stderr_and_only_when_asked_or_on_a_terminal(
+    content, tmp_path, capsys
+):
+    run("export", str(tmp_path / "kb"))
+    capsys.readouterr()
+    status, out, _err = run("import", str(tmp_path / "kb"), "--progress", "always")
+    captured = capsys.readouterr()
+    assert status == 0
+    assert "Importing" in captured.err
+    assert "Importing" not in out
+    run("import", str(tmp_path / "kb"))  # auto: not a terminal, and a small import
+    assert "Importing" not in capsys.readouterr().err
+
+
 def test_import_of_a_missing_folder_is_a_one_line_error(db, tmp_path):
     status, _out, err = run("import", str(tmp_path / "nope"))
     assert status == 2

@@ -161,7 +161,8 @@ class _ProgressBar:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                console=Console(stderr=True),
+                # "always" draws the bar even into a file or a pipe (CI logs, tests).
+                console=Console(stderr=True, force_terminal=self.mode == "always"),
                 transient=True,
             )
             self.progress.start()
