@@ -29,6 +29,7 @@ from tierdesk.knowledge.models import (
     Video,
     VideoChapter,
 )
+from tierdesk.knowledge.services.articles import translation_save
 from tierdesk.knowledge.services.catalogue import ChapterSpec, guide_save, video_save
 from tierdesk.knowledge.services.kb_import import kb_import
 from tierdesk.knowledge.services.videos import video_transcript_set
@@ -398,3 +399,15 @@ def test_load_demo_imports_the_help_center_and_a_second_run_changes_nothing(db):
     call_command("load_demo", stdout=out)
     assert ArticleVersion.objects.count() == versions
     assert "nothing changed" in out.getvalue()
+
+
+def test_load_demo_keeps_an_edited_demo_article_and_adds_what_is_missing(db):
+    call_command("load_demo", stdout=io.StringIO())
+    edited = ArticleTranslation.objects.get(language="en", slug="create-your-first-office")
+    translation_save(article=edited.article, language="en", title="Our office", body="Ours.")
+    missing = ArticleTranslation.objects.get(language="it", slug="installa-le-app")
+    missing.delete()
+    call_command("load_demo", stdout=io.StringIO())
+    edited.refresh_from_db()
+    assert (edited.title, edited.body) == ("Our office", "Ours.")
+    assert ArticleTranslation.objects.filter(language="it", slug="installa-le-app").exists()

@@ -34,7 +34,7 @@ from tierdesk.accounts.models import User
 from .. import kbfiles
 from ..choices import TranslationStatus, Visibility
 from ..kbfiles import FormatError
-from ..models import Article, ArticleTag, ArticleTranslation, Category, Video
+from ..models import Article, ArticleTag, ArticleTranslation, Category, Guide, Video
 from ..models.articles import DEFAULT_REVIEW_INTERVAL_DAYS
 from .articles import article_create, translation_save
 from .catalogue import (
@@ -149,7 +149,9 @@ def _read_yaml_list(root: Path, name: str, report: ImportReport) -> list[Any]:
     return data
 
 
-def _import_categories(root: Path, report: ImportReport, actor: User | None) -> None:
+def _import_categories(
+    root: Path, report: ImportReport, actor: User | None, *, create_only: bool
+) -> None:
     rows = _read_yaml_list(root, kbfiles.CATEGORIES_FILE, report)
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
@@ -174,14 +176,19 @@ def _import_categories(root: Path, report: ImportReport, actor: User | None) -> 
                 "icon": kbfiles.text_field(row, "icon"),
                 "position": kbfiles.int_field(row, "position", default=n),
             }
-            _category, outcome = category_save(slug=slug, values=values, actor=actor)
+            if create_only and Category.objects.filter(slug=slug).exists():
+                outcome: bool | None = False
+            else:
+                _category, outcome = category_save(slug=slug, values=values, actor=actor)
         except (FormatError, ValidationError, DatabaseError) as error:
             report.fail(where, error_text(error))
         else:
             report.add("categories", outcome)
 
 
-def _import_tags(root: Path, report: ImportReport, actor: User | None) -> None:
+def _import_tags(
+    root: Path, report: ImportReport, actor: User | None, *, create_only: bool
+) -> None:
     for n, row in enumerate(_read_yaml_list(root, kbfiles.TAGS_FILE, report), start=1):
         where = _("%(file)s: tag %(n)d") % {"file": kbfiles.TAGS_FILE, "n": n}
         try:
@@ -189,7 +196,11 @@ def _import_tags(root: Path, report: ImportReport, actor: User | None) -> None:
                 raise FormatError(_("expected a mapping"))
             slug = kbfiles.slug_check(kbfiles.text_field(row, "slug", required=True))
             where = f"{kbfiles.TAGS_FILE}: {slug}"
-            _tag, outcome = tag_save(slug=slug, name=kbfiles.text_field(row, "name"), actor=actor)
+            name = kbfiles.text_field(row, "name")
+            if create_only and ArticleTag.objects.filter(slug=slug).exists():
+                outcome: bool | None = False
+            else:
+                _tag, outcome = tag_save(slug=slug, name=name, actor=actor)
         except (FormatError, ValidationError, DatabaseError) as error:
             report.fail(where, error_text(error))
         else:
@@ -526,6 +537,20 @@ def _update(item: _Prepared, state: _Articles, report: ImportReport, actor: User
     _write_translations(article, item.files, state, report, actor, changed_settings=changed)
 
 
+def _add_missing(
+    item: _Prepared, state: _Articles, report: ImportReport, actor: User | None
+) -> None:
+    """A stored article, create-only: only its missing translations are written."""
+    article = item.article
+    assert article is not None
+    stored = state.by_article[article.pk]
+    missing = [file for file in item.files if file.language not in stored]
+    for _file in item.files:
+        if _file.language in stored:
+            report.add("articles", False)
+    _write_translations(article, missing, state, report, actor, changed_settings=False)
+
+
 def _write_translations(
     article: Article,
     files: list[ArticleFile],
@@ -591,6 +616,8 @@ def _import_articles(
     report: ImportReport,
     actor: User | None,
     tick: Callable[[int], None],
+    *,
+    create_only: bool,
 ) -> dict[str, Article]:
     """Every article file; answers the articles by key (for the guides)."""
     groups: dict[str, list[ArticleFile]] = defaultdict(list)
@@ -637,7 +664,10 @@ def _import_articles(
                     with transaction.atomic():
                         item = _prepare(key, files, state, owners, report, actor)
                         if item is not None and item.article is not None:
-                            _update(item, state, report, actor)
+                            if create_only:
+                                _add_missing(item, state, report, actor)
+                            else:
+                                _update(item, state, report, actor)
                             by_key[key] = item.article
                         elif item is not None:
                             new.append(item)
@@ -671,11 +701,13 @@ def _article_for_key(key: str, by_key: dict[str, Article]) -> Article | None:
 
 
 def _import_guide(
-    root: Path, path: Path, by_key: dict[str, Article], actor: User | None
+    root: Path, path: Path, by_key: dict[str, Article], actor: User | None, *, create_only: bool
 ) -> bool | None:
     doc = kbfiles.parse_document(path.read_text(encoding="utf-8"))
     meta = doc.meta
     slug = kbfiles.slug_check(kbfiles.text_field(meta, "slug", default=path.stem))
+    if create_only and Guide.objects.filter(slug=slug).exists():
+        return False
     title = kbfiles.localized_map(meta.get("title"), field="title")
     if not title.get("en"):
         raise FormatError(_("missing title (en)"))
@@ -732,13 +764,15 @@ def _media(folder: Path, meta: dict[str, Any], key: str) -> Path | None:
     return path
 
 
-def _import_video(path: Path, actor: User | None) -> bool | None:
+def _import_video(path: Path, actor: User | None, *, create_only: bool) -> bool | None:
     doc = kbfiles.parse_document(path.read_text(encoding="utf-8"))
     meta = doc.meta
     own_folder = path.name == kbfiles.VIDEO_FILE
     folder = path.parent
     default_slug = folder.name if own_folder else path.stem
     slug = kbfiles.slug_check(kbfiles.text_field(meta, "slug", default=default_slug))
+    if create_only and Video.objects.filter(slug=slug).exists():
+        return False
     title = kbfiles.text_field(meta, "title", required=True)
     language = kbfiles.text_field(meta, "language", default="en")
     if language not in _languages():
@@ -814,10 +848,18 @@ def kb_import_paths(root: Path) -> dict[str, list[Path]]:
 
 
 def kb_import(
-    *, root: Path, actor: User | None = None, progress: Progress | None = None
+    *,
+    root: Path,
+    actor: User | None = None,
+    progress: Progress | None = None,
+    create_only: bool = False,
 ) -> ImportReport:
     """Import the help center from `root`; answers what was created, changed, left alone and
-    which files failed (each with its reason). `progress(done, total)` follows the files."""
+    which files failed (each with its reason). `progress(done, total)` follows the files.
+
+    `create_only` adds what is missing and leaves every stored item as it is, even where its
+    file differs (the demo: people may have edited the demo articles since it was loaded).
+    """
     report = ImportReport()
     paths = kb_import_paths(root)
     total = 2 + sum(len(p) for p in paths.values())
@@ -830,14 +872,14 @@ def kb_import(
             progress(done, total)
 
     tick(0)
-    _import_categories(root, report, actor)
+    _import_categories(root, report, actor, create_only=create_only)
     tick(1)
-    _import_tags(root, report, actor)
+    _import_tags(root, report, actor, create_only=create_only)
     tick(1)
-    by_key = _import_articles(root, paths["articles"], report, actor, tick)
+    by_key = _import_articles(root, paths["articles"], report, actor, tick, create_only=create_only)
     for kind, importer in (
-        ("guides", lambda p: _import_guide(root, p, by_key, actor)),
-        ("videos", lambda p: _import_video(p, actor)),
+        ("guides", lambda p: _import_guide(root, p, by_key, actor, create_only=create_only)),
+        ("videos", lambda p: _import_video(p, actor, create_only=create_only)),
     ):
         for path in paths[kind]:
             rel = path.relative_to(root).as_posix()
