@@ -118,7 +118,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "Imported in %(seconds).1f s: %(created)d created, %(changed)d changed, "
-                "%(unchanged)d left alone, %(failed)d files failed."
+                "%(unchanged)d left alone; files with errors: %(failed)d."
             )
             % {
                 "seconds": elapsed,
