@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.knowledge.conftest import make_article, translate, translation_of
 from tierdesk.knowledge.choices import TranslationStatus, Visibility
@@ -200,14 +201,14 @@ def test_a_changed_file_creates_exactly_one_version(content, tmp_path):
     run("export", str(root))
     path = root / "articles/billing/read-your-invoice.it.md"
     path.write_text(path.read_text().replace("Righe", "Le righe"))
-    translation = translation_of(content["paid"], "it")
-    before = translation.versions.count()
+    italian = translation_of(content["paid"], "it")
+    before = italian.versions.count()
     report = kb_import(root=root)
     assert report.counts["articles"]["changed"] == 1
     assert report.counts["articles"]["unchanged"] == 3
-    assert translation.versions.count() == before + 1
-    translation.refresh_from_db()
-    assert "Le righe" in translation.body
+    assert italian.versions.count() == before + 1
+    italian.refresh_from_db()
+    assert "Le righe" in italian.body
     assert ArticleVersion.objects.filter(translation__language="en").count() == 3
 
 
@@ -344,9 +345,9 @@ def test_the_demo_content_is_complete(db):
     for guide in Guide.objects.all():
         assert guide.chapters.count() >= 4
     assert Video.objects.filter(published=True).exclude(transcript_vtt="").exists()
-    for translation in english:
-        words = len(translation.body.split())
-        assert 150 <= words <= 450, (translation.slug, words)
+    for text in english:
+        words = len(text.body.split())
+        assert 150 <= words <= 450, (text.slug, words)
 
 
 def test_the_demo_round_trips_unchanged(db, tmp_path):
@@ -411,3 +412,14 @@ def test_load_demo_keeps_an_edited_demo_article_and_adds_what_is_missing(db):
     edited.refresh_from_db()
     assert (edited.title, edited.body) == ("Our office", "Ours.")
     assert ArticleTranslation.objects.filter(language="it", slug="installa-le-app").exists()
+
+
+def test_the_command_speaks_italian(category, tmp_path):
+    root = tmp_path / "kb"
+    (root / "articles/billing").mkdir(parents=True)
+    (root / "articles/billing/a.en.md").write_text("---\ntitle: A\nvisibility: segreto\n---\nA\n")
+    with translation.override("it"):
+        status, out, err = run("import", str(root))
+    assert status == 2
+    assert "file con errori: 1" in out
+    assert err.startswith("errore: articles/billing/a.en.md: visibility 'segreto' non valida")
