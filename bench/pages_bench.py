@@ -120,7 +120,8 @@ def gzipped_size(url: str) -> int:
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - ours
                 GZIPPED[url] = len(response.read())
         except urllib.error.HTTPError as error:
-            raise SystemExit(f"{url}: {error.code}, a page links a file that is not served")
+            message = f"{url}: {error.code}, a page links a file that is not served"
+            raise SystemExit(message) from None
     return GZIPPED[url]
 
 
@@ -154,7 +155,7 @@ def measure(page: Any, url: str) -> dict[str, Any]:
 
 
 def lighthouse(url: str, width: str) -> dict[str, int] | None:
-    """Lighthouse's four scores (0-100) for url: mobile settings for "phone", desktop preset else."""
+    """Lighthouse's four scores (0-100) for url: its mobile settings for a phone, else desktop."""
     if not LIGHTHOUSE.exists():
         return None
     flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
