@@ -42,7 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         # A visitor's home is the help center's (issue 9): the same page as /help/, whose
         # canonical link it carries, so search engines index one address.
-        return render(request, "knowledge/index.html", help_home_context(request))
+        visitor = help_home_context(request)
+        visitor["search_url"] = routed(HELP_SEARCH_URL_NAME)
+        return render(request, "knowledge/index.html", visitor)
     context: dict[str, Any] = {
         "help_search_url": routed(HELP_SEARCH_URL_NAME),
         "self_service": self_service_links(),
