@@ -423,3 +423,17 @@ def test_the_command_speaks_italian(category, tmp_path):
     assert status == 2
     assert "file con errori: 1" in out
     assert err.startswith("errore: articles/billing/a.en.md: visibility 'segreto' non valida")
+
+
+def test_two_articles_never_share_a_key(category, tmp_path):
+    make_article(category, title="Pay", slug="pay")
+    make_article(category, title="Paga", slug="pay", language="it")
+    run("export", str(tmp_path / "kb"))
+    names = sorted(p.name for p in (tmp_path / "kb/articles/billing").iterdir())
+    assert "pay.en.md" in names
+    (other,) = [name for name in names if name != "pay.en.md"]
+    assert other.startswith("pay-") and other.endswith(".it.md")
+    wipe()
+    report = kb_import(root=tmp_path / "kb")
+    assert (report.counts["articles"]["created"], report.errors) == (2, [])
+    assert Article.objects.count() == 2

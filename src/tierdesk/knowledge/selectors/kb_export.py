@@ -74,9 +74,10 @@ def article_documents() -> Iterator[ExportFile]:
     translations: dict[int, list[ArticleTranslation]] = defaultdict(list)
     for translation in ArticleTranslation.objects.order_by("article_id", "language"):
         translations[translation.article_id].append(translation)
+    keys = _unique_keys(translations)
     for article_id, rows in translations.items():
         article = articles[article_id]
-        key = article_key(rows)
+        key = keys[article_id]
         for translation in rows:
             meta: dict[str, Any] = {
                 "title": translation.title,
@@ -102,9 +103,29 @@ def article_documents() -> Iterator[ExportFile]:
 def article_keys() -> dict[int, str]:
     """Each article's key, by id (what guides name their chapters by)."""
     translations: dict[int, list[ArticleTranslation]] = defaultdict(list)
-    for translation in ArticleTranslation.objects.only("article_id", "language", "slug"):
+    rows = ArticleTranslation.objects.only("article_id", "language", "slug")
+    for translation in rows.order_by("article_id", "language"):
         translations[translation.article_id].append(translation)
-    return {article_id: article_key(rows) for article_id, rows in translations.items()}
+    return _unique_keys(translations)
+
+
+def _unique_keys(translations: dict[int, list[ArticleTranslation]]) -> dict[int, str]:
+    """Each article's key; an article without English whose slug is another's English slug
+    gets its id appended, so two articles never share a file name."""
+    keys: dict[int, str] = {}
+    taken: set[str] = set()
+    ordered = sorted(translations.items(), key=lambda item: (not _has_english(item[1]), item[0]))
+    for article_id, rows in ordered:
+        key = article_key(rows)
+        if key in taken:
+            key = f"{key}-{article_id}"
+        taken.add(key)
+        keys[article_id] = key
+    return keys
+
+
+def _has_english(rows: list[ArticleTranslation]) -> bool:
+    return any(row.language == "en" for row in rows)
 
 
 def guide_documents(keys: dict[int, str]) -> Iterator[ExportFile]:
