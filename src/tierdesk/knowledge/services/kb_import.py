@@ -701,11 +701,18 @@ def _article_for_key(key: str, by_key: dict[str, Article]) -> Article | None:
 
 
 def _import_guide(
-    root: Path, path: Path, by_key: dict[str, Article], actor: User | None, *, create_only: bool
+    root: Path,
+    path: Path,
+    by_key: dict[str, Article],
+    actor: User | None,
+    *,
+    create_only: bool,
+    seen: dict[str, str],
 ) -> bool | None:
     doc = kbfiles.parse_document(path.read_text(encoding="utf-8"))
     meta = doc.meta
     slug = kbfiles.slug_check(kbfiles.text_field(meta, "slug", default=path.stem))
+    _claim(slug, path.relative_to(root).as_posix(), seen)
     if create_only and Guide.objects.filter(slug=slug).exists():
         return False
     title = kbfiles.localized_map(meta.get("title"), field="title")
@@ -764,13 +771,24 @@ def _media(folder: Path, meta: dict[str, Any], key: str) -> Path | None:
     return path
 
 
-def _import_video(path: Path, actor: User | None, *, create_only: bool) -> bool | None:
+def _claim(slug: str, rel: str, seen: dict[str, str]) -> None:
+    """FormatError when another file of this import already has the slug."""
+    other = seen.setdefault(slug, rel)
+    if other != rel:
+        message = _("duplicate slug %(slug)r (also in %(file)s)")
+        raise FormatError(message % {"slug": slug, "file": other})
+
+
+def _import_video(
+    root: Path, path: Path, actor: User | None, *, create_only: bool, seen: dict[str, str]
+) -> bool | None:
     doc = kbfiles.parse_document(path.read_text(encoding="utf-8"))
     meta = doc.meta
     own_folder = path.name == kbfiles.VIDEO_FILE
     folder = path.parent
     default_slug = folder.name if own_folder else path.stem
     slug = kbfiles.slug_check(kbfiles.text_field(meta, "slug", default=default_slug))
+    _claim(slug, path.relative_to(root).as_posix(), seen)
     if create_only and Video.objects.filter(slug=slug).exists():
         return False
     title = kbfiles.text_field(meta, "title", required=True)
@@ -877,9 +895,19 @@ def kb_import(
     _import_tags(root, report, actor, create_only=create_only)
     tick(1)
     by_key = _import_articles(root, paths["articles"], report, actor, tick, create_only=create_only)
+    guides_seen: dict[str, str] = {}
+    videos_seen: dict[str, str] = {}
     for kind, importer in (
-        ("guides", lambda p: _import_guide(root, p, by_key, actor, create_only=create_only)),
-        ("videos", lambda p: _import_video(p, actor, create_only=create_only)),
+        (
+            "guides",
+            lambda p: _import_guide(
+                root, p, by_key, actor, create_only=create_only, seen=guides_seen
+            ),
+        ),
+        (
+            "videos",
+            lambda p: _import_video(root, p, actor, create_only=create_only, seen=videos_seen),
+        ),
     ):
         for path in paths[kind]:
             rel = path.relative_to(root).as_posix()
