@@ -38,6 +38,7 @@ from tests.factories import (
 from tierdesk.accounts.models import Invitation, SupportNumber
 from tierdesk.accounts.roles import Role
 from tierdesk.accounts.selectors.people import invitation_hash
+from tierdesk.knowledge.models import ArticleTranslation
 from tierdesk.tickets.services.cases import case_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -72,6 +73,20 @@ def _reset_link(world: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _article(language: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The guide's first article in `language` (it has both)."""
+
+    def kwargs(world: dict[str, Any]) -> dict[str, Any]:
+        found = ArticleTranslation.objects.get(
+            article__chapters__guide=world["guide"],
+            article__chapters__position=1,
+            language=language,
+        )
+        return {"language": language, "slug": found.slug}
+
+    return kwargs
+
+
 def _chapter(world: dict[str, Any]) -> dict[str, Any]:
     return {"slug": world["guide"].slug, "chapter": world["chapter_slug"]}
 
@@ -83,6 +98,11 @@ PAGES = [
     Page("home", "supervisor"),
     Page("knowledge:index", "visitor"),
     Page("knowledge:index", "customer"),
+    Page("knowledge:category", "visitor", lambda w: {"slug": "getting-started"}),
+    Page("knowledge:article", "visitor", _article("en")),
+    Page("knowledge:article", "customer", _article("it")),
+    Page("knowledge:versions", "agent", _article("en")),
+    Page("knowledge:reviews", "agent"),
     Page("knowledge:guides", "visitor"),
     Page("knowledge:guides", "customer"),
     Page("knowledge:guide", "visitor", lambda w: {"slug": w["guide"].slug}),
@@ -130,6 +150,9 @@ NOT_PAGES = {
     "knowledge:article-picker": "an htmx fragment of the console's reply form",
     "robots": "plain text for crawlers (tests/knowledge/test_site.py)",
     "logout": POST_ONLY,
+    "knowledge:feedback": POST_ONLY,
+    "knowledge:version-restore": POST_ONLY,
+    "knowledge:review-done": POST_ONLY,
     "api-token-revoke": POST_ONLY,
     "account-pin-rotate": POST_ONLY,
     "account-users-invite": POST_ONLY,

@@ -6,14 +6,25 @@ checks run with the fast suite, so an unclassified route fails without a browser
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.urls.converters import IntConverter
 
 from tests.e2e.test_every_page import NOT_PAGES, PAGES, POST_ONLY, routes
 from tests.factories import VendorUserFactory
 from tierdesk.accounts.roles import Role
+
+
+def example(converter: Any) -> str:
+    """A value the path converter accepts: a number, a language code, a slug."""
+    for candidate in ("1", *(code for code, _name in settings.LANGUAGES), "x"):
+        if re.fullmatch(converter.regex, candidate):
+            return candidate
+    raise AssertionError(f"no example for {converter!r}")
 
 
 def test_every_route_is_a_page_here_or_says_why_it_is_not():
@@ -28,7 +39,7 @@ def test_every_route_is_a_page_here_or_says_why_it_is_not():
 @pytest.mark.parametrize("route", sorted(n for n, why in NOT_PAGES.items() if why == POST_ONLY))
 def test_a_post_only_route_refuses_get(route):
     converters = routes()[route].pattern.converters  # type: ignore[union-attr]
-    kwargs = {key: 1 if isinstance(c, IntConverter) else "x" for key, c in converters.items()}
+    kwargs = {key: example(converter) for key, converter in converters.items()}
     client = Client()
     client.force_login(VendorUserFactory(role=Role.SUPERVISOR))
     assert client.get(reverse(route, kwargs=kwargs or None)).status_code == 405
