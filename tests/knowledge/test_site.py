@@ -111,3 +111,28 @@ def test_robots_points_to_the_sitemap(db):
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /api/" in text
     assert "Disallow: /help/\n" not in text
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_every_public_page_has_the_same_head(everything, language):
+    """Canonical, Open Graph and its locales through the one partial (knowledge/_seo.html)."""
+    locale, other = ("en_US", "it_IT") if language == "en" else ("it_IT", "en_US")
+    pages = {
+        "/help/": "website",
+        "/help/c/shelf-public/": "website",
+        "/help/guides/": "website",
+        "/help/guides/guide-public/": "website",
+        "/help/videos/": "website",
+        "/help/videos/video-public/": "video.other",
+    }
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    for path, kind in pages.items():
+        html = client.get(path).content.decode()
+        assert html.count('<link rel="canonical"') == 1, path
+        assert f'<link rel="canonical" href="http://testserver{path}">' in html, path
+        assert f'<meta property="og:type" content="{kind}">' in html, path
+        assert html.count('<meta property="og:title"') == 1, path
+        assert f'<meta property="og:url" content="http://testserver{path}">' in html, path
+        assert f'<meta property="og:locale" content="{locale}">' in html, path
+        assert f'<meta property="og:locale:alternate" content="{other}">' in html, path
+        assert 'name="robots" content="noindex"' not in html, path
