@@ -289,14 +289,15 @@ def _pg_page(
         return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
 
-def _pg_count(where: str, params: list[Any]) -> int:
+def _pg_counts(where: str, params: list[Any]) -> dict[str, int]:
+    """Matches by kind, the first COUNT_CAP + 1 of them at most."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM knowledge_searchentry WHERE {where} "  # noqa: S608
-            "LIMIT %s) c",
+            f"SELECT kind, COUNT(*) FROM (SELECT kind FROM knowledge_searchentry "  # noqa: S608
+            f"WHERE {where} LIMIT %s) c GROUP BY kind",
             [*params, COUNT_CAP + 1],
         )
-        return int(cursor.fetchone()[0])
+        return {kind: int(n) for kind, n in cursor.fetchall()}
 
 
 # --- the interface --------------------------------------------------------------------------
@@ -373,12 +374,14 @@ def search(
     visibilities = sorted(visibilities_for(user))
     filters: dict[str, Any] = {"visibilities": visibilities, "category_id": category_id}
     # Counted by kind (the first COUNT_CAP + 1 matches), then one page of the kinds asked for.
+    counts: dict[str, int]
     if connection.vendor == "postgresql":
-        counts: dict[str, int] = {}
-        for kind in SearchKind.values:
-            where, params, _rank, _p = _pg_where(parsed, languages, kinds=[kind], **filters)
-            counts[kind] = _pg_count(where, params)
+        where, params, _rank, _p = _pg_where(parsed, languages, kinds=None, **filters)
+        counts = _pg_counts(where, params)
         matched = sum(n for k, n in counts.items() if wanted is None or k in wanted)
+        if wanted is not None and sum(counts.values()) > COUNT_CAP:
+            where, params, _rank, _p = _pg_where(parsed, languages, kinds=wanted, **filters)
+            matched = sum(_pg_counts(where, params).values())
     else:
         counts = _sqlite_counts(_fts(parsed, languages, kinds=None, **filters))
         matched = sum(n for k, n in counts.items() if wanted is None or k in wanted)
