@@ -127,6 +127,9 @@ class _Fts:
     branches: list[tuple[tuple[str, ...], bool, list[str]]]
     where: str
     params: list[Any]
+    # Selective filters (a category, kinds other than articles) are also FTS5 words: their
+    # lists are short, and they cut the matches before any is joined or ranked.
+    narrow: str = ""
 
     def arms(
         self,
@@ -145,6 +148,8 @@ class _Fts:
                 match = _fts_terms(stems, prefix)
             else:
                 match = _title_first(stems, prefix)[which]
+            if self.narrow:
+                match = f"({match}) AND {self.narrow}"
             sql.append(
                 f"SELECT * FROM (SELECT {columns} {ENTRY_JOIN} WHERE knowledge_search MATCH %s "  # noqa: S608
                 f"AND {_in('e.language', languages)} AND {self.where} {tail})"
@@ -173,8 +178,15 @@ def _fts(
     if category_id is not None:
         where.append("e.category_id = %s")
         params.append(category_id)
+    narrow = []
+    if category_id is not None:
+        narrow.append(f"filters : cat{int(category_id)}")
+    if kinds is not None and SearchKind.ARTICLE not in kinds:
+        narrow.append("filters : (" + " OR ".join(f"kind{k}" for k in sorted(kinds)) + ")")
     branches = [(stems, prefix, langs) for (stems, prefix), langs in groups.items()]
-    return _Fts(branches=branches, where=" AND ".join(where), params=params)
+    return _Fts(
+        branches=branches, where=" AND ".join(where), params=params, narrow=" AND ".join(narrow)
+    )
 
 
 def _sqlite_page(fts: _Fts, limit: int, offset: int, *, many: bool) -> list[tuple[int, float]]:
