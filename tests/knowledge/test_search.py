@@ -400,3 +400,17 @@ def test_content_gaps_are_for_the_staff_only(client, readers, reader):
         assert html.index("warp drive") < html.index("teleport")
     else:
         assert response.status_code == 404
+
+
+def test_the_rebuild_command_repairs_a_stale_index(category):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    article = make_article(category, title="Runbook", body="Text.", visibility="agents")
+    type(article).objects.filter(pk=article.pk).update(visibility=Visibility.PUBLIC)
+    assert titles(search(None, "runbook")) == []  # the index still says agents only
+    out = StringIO()
+    call_command("search_rebuild", stdout=out)
+    assert "Search index rebuilt: 1 entry." in out.getvalue()
+    assert titles(search(None, "runbook")) == ["Runbook"]
