@@ -98,6 +98,7 @@ PAGES = [
     Page("home", "supervisor"),
     Page("knowledge:index", "visitor"),
     Page("knowledge:index", "customer"),
+    Page("knowledge:index", "agent"),
     Page("knowledge:category", "visitor", lambda w: {"slug": "getting-started"}),
     Page("knowledge:article", "visitor", _article("en")),
     Page("knowledge:article", "customer", _article("it")),

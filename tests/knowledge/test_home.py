@@ -161,3 +161,13 @@ def test_the_query_count_does_not_grow_with_the_content(readers, category, reade
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     assert len(many) <= 12
     assert translation_of(Category.objects.get(slug="billing").articles.first())
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_staff_find_their_pages_from_the_home(readers, reader):
+    html = client_for(readers[reader]).get(HELP).content.decode()
+    staff = EXPECTED[reader] == set(Visibility)
+    assert ('id="help-staff-links"' in html) is staff
+    if staff:
+        for name in ("knowledge:reviews", "knowledge:gaps", "knowledge:deflection"):
+            assert f'href="{reverse(name)}"' in html

@@ -17,6 +17,7 @@ from tierdesk.tickets.selectors.portal import self_service_links
 
 from ..models import Guide, Video
 from ..models.localizing import reader_language
+from ..selectors.access import may_author
 from ..selectors.home import help_home
 from .common import OG_LOCALES, routed
 
@@ -56,6 +57,17 @@ def help_home_context(request: HttpRequest) -> dict[str, Any]:
         "og_locale": OG_LOCALES.get(language, language),
         "og_alternate_locales": [code for lang, code in OG_LOCALES.items() if lang != language],
     }
+    if may_author(request.user):
+        # The staff's pages about the help center, from its home.
+        context["staff_links"] = [
+            (label, url)
+            for label, url in (
+                (_("Articles due for review"), routed("knowledge:reviews")),
+                (_("Content gaps"), routed("knowledge:gaps")),
+                (_("Case-form deflection"), routed("knowledge:deflection")),
+            )
+            if url
+        ]
     if not request.user.is_authenticated:
         # Visitors: what a free account includes, and the way to sign in (the help center is
         # their home page, `/`).
