@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from ..display import (
     ClockBadge,
@@ -36,3 +37,16 @@ def case_badges(case: Any) -> list[ClockBadge]:
 def clock_badge(badge: ClockBadge) -> SafeString:
     """One SLA badge (see tickets.display.badge_html)."""
     return badge_html(badge)
+
+
+@register.simple_tag
+def countdown_words() -> dict[str, str]:
+    """The live countdowns' words in the active language, the units of web.formats' durations."""
+    return {
+        "days": gettext("%(count)s d"),
+        "hours": gettext("%(count)s h"),
+        "minutes": gettext("%(count)s min"),
+        "under_a_minute": gettext("less than a minute"),
+        "left": gettext("left"),
+        "overdue": gettext("overdue"),
+    }
