@@ -222,9 +222,11 @@ def _sqlite_page_many(fts: _Fts, limit: int, offset: int) -> list[tuple[int, flo
 def _whole_words(query: Query) -> Query:
     """The query without its prefix where the last word, as typed, is a word of the index.
 
-    FTS5 (and a GIN index) answers a prefix ("account"*) by merging the lists of every word it
-    starts, up front: for a common word, most of a search's time. A word the index has is
-    matched whole (its longer forms share its stem anyway); "passw" stays a prefix.
+    FTS5 answers a prefix ("account"*) by merging the lists of every word it starts, up front:
+    for a common word, most of a search's time. A word the index has is matched whole (its
+    longer forms share its stem anyway); "passw" stays a prefix. SQLite only: on PostgreSQL the
+    same check, for a word that is nowhere, was read by a sequential scan (150 ms at 100,000
+    entries), and a GIN index answers `account:*` well enough.
     """
     prefixes = dict(query.prefixes)
     known: dict[str, bool] = {}
@@ -233,15 +235,6 @@ def _whole_words(query: Query) -> Query:
             if not (prefix and query.stems.get(language)):
                 continue
             last = query.stems[language][-1]
-            if connection.vendor == "postgresql":
-                config = PG_CONFIG.get(language, "simple")
-                cursor.execute(
-                    "SELECT 1 FROM knowledge_searchentry WHERE language = %s AND search_vector "  # noqa: S608
-                    f"@@ to_tsquery('{config}'::regconfig, %s) LIMIT 1",
-                    [language, last],
-                )
-                prefixes[language] = cursor.fetchone() is None
-                continue
             if last not in known:
                 cursor.execute(
                     "SELECT 1 FROM knowledge_search WHERE knowledge_search MATCH %s LIMIT 1",
@@ -405,7 +398,8 @@ def search(
     parsed = parse_query(query or "", languages)
     if parsed.empty or not languages:
         return results
-    parsed = _whole_words(parsed)
+    if connection.vendor == "sqlite":
+        parsed = _whole_words(parsed)
     limit = max(0, min(limit, MAX_LIMIT))
     offset = max(0, offset)
     wanted = None if kinds is None else sorted(set(kinds) & KINDS)
