@@ -229,7 +229,8 @@ def history_on_the_page(case_id: int) -> list[tuple[str, str]]:
     section = html.split('id="history"')[1].split("</table>")[0]
     assert not re.search(r">[^<]*\d{4}-\d\d-\d\dT\d\d:\d\d", section)  # no ISO stamps shown
     rows = re.findall(r'<tr data-kind="(\w+)">(.*?)</tr>', section, re.S)
-    return [(kind, re.findall(r"<td>(.*?)</td>", cells, re.S)[2].strip()) for kind, cells in rows]
+    cell = re.compile(r"<td[^>]*>(.*?)</td>", re.S)  # cells carry data-label (cards on phones)
+    return [(kind, cell.findall(cells)[2].strip()) for kind, cells in rows]
 
 
 @pytest.fixture
