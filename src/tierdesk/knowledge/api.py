@@ -43,7 +43,7 @@ from .schemas import (
     VideoDetailOut,
     VideoOut,
 )
-from .selectors import api as reads
+from .selectors import help_api as reads
 from .selectors.access import may_author, visible_articles
 from .selectors.search import MAX_LIMIT as SEARCH_MAX_LIMIT
 from .selectors.search import search as search_selector
@@ -170,7 +170,7 @@ def video_list(
     ] = None,
 ) -> Any:
     """The published videos the caller may see, newest first."""
-    return _VideoRows(reads.video_list(_reader(request), language=language))
+    return _VideoRows(reads.api_videos(_reader(request), language=language))
 
 
 class _VideoRows(_ArticleRows):

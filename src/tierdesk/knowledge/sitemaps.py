@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from .models.localizing import FALLBACK_LANGUAGE
 from .selectors.access import visible_categories, visible_translations, visible_videos
-from .selectors.home import readable_guides
+from .selectors.help_home import readable_guides
 from .views.common import routed
 
 # The visitor: what search engines may index is what everyone may read.

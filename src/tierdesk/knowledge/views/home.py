@@ -18,7 +18,7 @@ from tierdesk.tickets.selectors.portal import self_service_links
 from ..models import Guide, Video
 from ..models.localizing import reader_language
 from ..selectors.access import may_author
-from ..selectors.home import help_home
+from ..selectors.help_home import help_home
 from .common import OG_LOCALES, routed
 
 SEARCH_URL_NAME = "knowledge:search"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tierdesk.accounts.services.demo import demo_load
 from tierdesk.accounts.services.support_numbers import demo_support_numbers_load
-from tierdesk.knowledge.services.demo import demo_help_center_load
+from tierdesk.knowledge.services.demo_content import demo_help_center_load
 from tierdesk.tickets.services.demo_cases import demo_cases_load
 
 

@@ -23,7 +23,7 @@ from .access import (
     visible_videos,
 )
 from .articles import translations_for
-from .home import categories_with_counts, readable_guides
+from .help_home import categories_with_counts, readable_guides
 
 
 def _url(name: str, *args: object) -> str:
@@ -188,7 +188,7 @@ def _video_row(video: Video) -> dict[str, Any]:
     }
 
 
-def video_list(user: Viewer | None, *, language: str | None = None) -> QuerySet[Video]:
+def api_videos(user: Viewer | None, *, language: str | None = None) -> QuerySet[Video]:
     """The published videos the caller may see (in one language if asked), newest first."""
     queryset = visible_videos(user)
     if language is not None:
