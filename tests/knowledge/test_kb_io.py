@@ -212,6 +212,17 @@ def test_a_changed_file_creates_exactly_one_version(content, tmp_path):
     assert ArticleVersion.objects.filter(translation__language="en").count() == 3
 
 
+def test_each_imported_translation_names_its_own_file_in_its_first_version(content, tmp_path):
+    root = tmp_path / "kb"
+    run("export", str(root))
+    wipe()
+    assert kb_import(root=root).errors == []
+    paid = ArticleTranslation.objects.get(language="en", slug="read-your-invoice").article
+    for language in ("en", "it"):
+        version = translation_of(paid, language).versions.get(number=1)
+        assert version.note == (f"Imported from articles/billing/read-your-invoice.{language}.md.")
+
+
 def test_settings_and_state_changes_are_imported_without_a_version(content, tmp_path):
     root = tmp_path / "kb"
     run("export", str(root))

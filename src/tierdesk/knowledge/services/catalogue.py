@@ -333,6 +333,8 @@ class NewTranslation:
     summary: str = ""
     status: str = TranslationStatus.DRAFT
     published_at: datetime | None = None
+    # Its version 1's note; empty: the article's note.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -421,7 +423,7 @@ def articles_bulk_create(
             for article, item in zip(articles, items, strict=True)
             for t in item.translations
         )
-        notes = [item.note for item in items for _t in item.translations]
+        notes = [t.note or item.note for item in items for t in item.translations]
         ArticleVersion.objects.bulk_create(
             ArticleVersion(
                 translation=row,

@@ -46,7 +46,6 @@ def _create_many(
             owner=item.owner,
             review_interval_days=item.interval,
             last_reviewed_at=item.last_reviewed,
-            note=_note(item.files[0]),
             translations=[
                 NewTranslation(
                     language=f.language,
@@ -56,6 +55,7 @@ def _create_many(
                     body=f.body,
                     status=f.status,
                     published_at=f.published_at,
+                    note=_note(f),  # each translation's version names its own file
                 )
                 for f in item.files
             ],
@@ -223,7 +223,7 @@ def _import_translation(
             summary=file.summary,
             slug=file.slug,
             actor=actor,
-            note=_("Imported from %(file)s.") % {"file": file.rel},
+            note=_note(file),
         )
     assert translation is not None
     if translation_state_set(
