@@ -270,13 +270,16 @@ def demo_load() -> DemoReport:
                 )
                 report.count("accounts", True)
             domain = demo_account_domain(spec, license_plan)
-            people = spec.people[plan_index % len(spec.people)]
-            for role, local in ((Role.ACCOUNT_ADMIN, "admin"), (Role.MEMBER, "member")):
+            # The admin and the member of an account: two people of the region, given name first.
+            for offset, (role, local) in enumerate(
+                ((Role.ACCOUNT_ADMIN, "admin"), (Role.MEMBER, "member"))
+            ):
+                first_name, last_name = spec.people[(plan_index + offset) % len(spec.people)]
                 _user(
                     email=f"{local}@{domain}",
                     role=role,
-                    first_name=people[0] if role == Role.ACCOUNT_ADMIN else people[1],
-                    last_name=people[1] if role == Role.ACCOUNT_ADMIN else people[0],
+                    first_name=first_name,
+                    last_name=last_name,
                     time_zone=spec.time_zone,
                     language=spec.language,
                     password_hash=password_hash,
