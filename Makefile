@@ -12,7 +12,7 @@ PRODUCTION_FLAGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: assets run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases bench-pages clean
+.PHONY: bench-search assets run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,3 +84,8 @@ bench-pages: install-dev
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
+
+## bench-search: the help center's search benchmark (not a test; CI never runs it), e.g.
+##   make bench-search BENCH_ARGS="--sizes 10000,100000 --db sqlite --samples 40"
+bench-search: install-dev
+	$(BIN)/python bench/search_bench.py $(BENCH_ARGS)

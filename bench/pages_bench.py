@@ -54,6 +54,12 @@ PAGES: list[tuple[str | None, str]] = [
     (None, "/accounts/login/"),
     (None, "/accounts/password/reset/"),
     (None, "/no-such-page/"),
+    (None, "/help/"),
+    (None, "/help/search/?q=password"),
+    (None, "/help/en/cannot-sign-in/"),
+    (None, "/help/it/non-riesco-ad-accedere/"),
+    (None, "/help/guides/set-up-your-first-office/create-your-first-office/"),
+    (None, "/help/videos/opening-a-support-case/"),
     ("member@rossi-pro.example", "/"),
     ("member@rossi-pro.example", "/cases/"),
     ("member@rossi-pro.example", "/cases/new/"),
@@ -134,11 +140,17 @@ def measure(page: Any, url: str) -> dict[str, Any]:
             assets.add(request.url)
 
     page.on("request", on_request)
-    response = page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    response = page.goto(url, wait_until="domcontentloaded")
+    try:  # a page whose load never ends is reported, not fatal to the run
+        page.wait_for_load_state("load", timeout=20_000)
+        page.wait_for_load_state("networkidle", timeout=20_000)
+        loaded = True
+    except Exception:  # Playwright's TimeoutError
+        loaded = False
     page.remove_listener("request", on_request)
     result: dict[str, Any] = {
         "status": response.status if response else None,
+        "loaded": loaded,
         "overflow_px": page.evaluate(
             "Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
         ),
@@ -171,14 +183,17 @@ def lighthouse(url: str, width: str) -> dict[str, int] | None:
     ]
     if width == "desktop":
         command.append("--preset=desktop")
-    done = subprocess.run(  # noqa: S603
-        command,
-        env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    for _attempt in range(2):  # Lighthouse's trace recording fails now and then (NO_NAVSTART)
+        done = subprocess.run(  # noqa: S603
+            command,
+            env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        if done.returncode == 0:
+            break
     if done.returncode != 0:
         print(f"lighthouse failed on {url} ({width}): {done.stderr.strip()[-300:]}")
         return None
@@ -289,6 +304,9 @@ def main() -> None:
             f"{row['who']:<32} {row['page']:<28} {row['width']:<8} {row['status']!s:>6} "
             f"{row['overflow_px']:>7}px {violations:>8} {row['css_js_bytes'] / 1024:>10.1f}"
         )
+    for row in rows:
+        if not row["loaded"]:
+            print(f"  {row['who']} {row['page']} {row['width']}: its load event never came")
     overflowing = [r for r in rows if r["overflow_px"] > 0]
     with_violations = [r for r in rows if r["violations"]]
     over_budget = [r for r in rows if r["css_js_bytes"] > BUDGET_BYTES]
