@@ -31,6 +31,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -96,6 +97,8 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
         server.kill()
         raise SystemExit(f"tierdesk serve did not start: {line!r}")
     base = line.split("serving on ", 1)[1].split("/ ", 1)[0].rstrip("/")
+    # Keep reading what the server prints (its access log): a full pipe would stop it mid-run.
+    threading.Thread(target=server.stdout.read, daemon=True).start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
