@@ -48,6 +48,11 @@ lint: install-dev
 # The browser tests run in a process of their own, one at a time: each flushes the database
 # after itself (a live server needs committed rows), which must not land between other tests.
 PYTEST_SUITE := $(BIN)/pytest -n 2 --dist loadfile -m "not e2e" && $(BIN)/pytest -p no:xdist -m e2e
+# On PostgreSQL the browser tests that only look at pages (every page at two widths, two
+# languages, two themes) are not run again: how a page looks does not depend on the database.
+# The walks and flows, which write through the pages, run on both.
+LOOK_ONLY := tests/e2e/test_every_page.py tests/e2e/test_portal_pages.py tests/e2e/test_console_pages.py tests/e2e/test_layout.py
+PYTEST_SUITE_POSTGRES := $(BIN)/pytest -n 2 --dist loadfile -m "not e2e" && $(BIN)/pytest -p no:xdist -m e2e $(addprefix --ignore=,$(LOOK_ONLY))
 
 pytest: install-dev
 	$(PYTEST_SUITE)
@@ -55,7 +60,7 @@ pytest: install-dev
 pytest-postgres: install-dev
 	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
 		echo "== pytest on PostgreSQL ($(TEST_DATABASE_URL))"; \
-		export DATABASE_URL="$(TEST_DATABASE_URL)" && $(PYTEST_SUITE); \
+		export DATABASE_URL="$(TEST_DATABASE_URL)" && $(PYTEST_SUITE_POSTGRES); \
 	else \
 		echo "== PostgreSQL does not answer at $(TEST_DATABASE_URL): skipping the PostgreSQL run"; \
 	fi
