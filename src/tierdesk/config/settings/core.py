@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "tierdesk.notifications",
     "tierdesk.tickets",
     "tierdesk.knowledge",
+    "tierdesk.assistant",
+    "tierdesk.community",
+    "tierdesk.phone",
 ]
 
 MIDDLEWARE = [

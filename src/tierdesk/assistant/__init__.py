@@ -1,0 +1,1 @@
+"""The virtual assistant: FAQ entries, conversations, retrieval, hand-off."""

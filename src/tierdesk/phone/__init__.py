@@ -1,0 +1,1 @@
+"""Phone support: numbers, voice webhooks, the call queue, the call log."""
