@@ -1,1 +1,1 @@
-"""PURE retrieval for the assistant and the community: embeddings, lexical index, fusion. No Django."""
+"""PURE retrieval for the assistant and the community: embeddings, lexical index, fusion."""
