@@ -6,6 +6,7 @@ from .database import *  # noqa: F403
 from .email import *  # noqa: F403
 from .i18n import *  # noqa: F403
 from .logging import *  # noqa: F403
+from .phone import *  # noqa: F403
 from .security import *  # noqa: F403
 from .static import *  # noqa: F403
 from .tasks import *  # noqa: F403
