@@ -19,7 +19,14 @@ class Kind(StrEnum):
     INVITATION_EXISTING_USER = "invitation_existing_user"
 
 
-KINDS = frozenset(kind.value for kind in Kind)
+class CommunityKind(StrEnum):
+    """The forum's kinds (tierdesk.community.services.forum_follow); their templates live there."""
+
+    COMMUNITY_POST = "community_post"
+    COMMUNITY_MENTION = "community_mention"
+
+
+KINDS = frozenset(kind.value for kind in (*Kind, *CommunityKind))
 
 # Kinds written for an address that has no user yet (`outbox_enqueue_address`).
 ADDRESS_KINDS = frozenset({Kind.INVITATION.value})
