@@ -14,11 +14,14 @@ from tierdesk.knowledge.models import (
     ArticleTranslation,
     Guide,
     GuideChapter,
+    SearchEntry,
     TranscriptCue,
     Video,
 )
+from tierdesk.knowledge.services.catalogue import article_delete
 from tierdesk.knowledge.services.feedback import feedback_record
 from tierdesk.knowledge.services.gaps import search_miss_record
+from tierdesk.knowledge.services.search import search_index_update
 
 from .conftest import make_article, translation_of
 
@@ -148,3 +151,115 @@ def test_a_bad_transcript_is_the_fields_error(admin_client, content):
     response = admin_client.post(url, data)
     assert response.status_code == 302
     assert list(TranscriptCue.objects.values_list("text", flat=True)) == ["Hello."]
+
+
+# --- the admin's edits reach the search index (through the services) -------------------------
+
+
+def _entries(kind: str) -> list[tuple[int, str, str]]:
+    return sorted(
+        SearchEntry.objects.filter(kind=kind).values_list("object_id", "visibility", "title")
+    )
+
+
+def _article_form(article, translation, **changes: Any) -> dict[str, Any]:
+    data = {
+        "category": article.category_id,
+        "visibility": article.visibility,
+        "owner": article.owner_id or "",
+        "review_interval_days": article.review_interval_days,
+        "translations-TOTAL_FORMS": "1",
+        "translations-INITIAL_FORMS": "1",
+        "translations-MIN_NUM_FORMS": "0",
+        "translations-MAX_NUM_FORMS": "1000",
+        "translations-0-id": translation.pk,
+        "translations-0-article": article.pk,
+        "translations-0-language": translation.language,
+        "translations-0-title": translation.title,
+        "translations-0-slug": translation.slug,
+        "translations-0-summary": translation.summary,
+        "translations-0-body": translation.body,
+        "translations-0-status": translation.status,
+    }
+    data.update(changes)
+    return data
+
+
+def test_changing_an_articles_visibility_in_the_admin_reindexes_it(admin_client, content):
+    article, translation = content["article"], content["translation"]
+    assert _entries("article") == [(translation.pk, "public", "Hostile")]
+    url = reverse("admin:knowledge_article_change", args=[article.pk])
+    response = admin_client.post(url, _article_form(article, translation, visibility="agents"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert _entries("article") == [(translation.pk, "agents", "Hostile")]
+    data = _article_form(article, translation, **{"translations-0-title": "Renamed"})
+    data["visibility"] = "agents"
+    assert admin_client.post(url, data).status_code == 302
+    assert _entries("article") == [(translation.pk, "agents", "Renamed")]
+
+
+def test_deleting_in_the_admin_empties_the_index(admin_client, content):
+    article, guide, video = content["article"], content["guide"], content["video"]
+    video.published = True
+    video.save()
+    search_index_update(video=video, guide=guide)
+    assert _entries("article") and _entries("guide") and _entries("video")
+    for model, obj in (("guide", guide), ("video", video)):
+        url = reverse(f"admin:knowledge_{model}_delete", args=[obj.pk])
+        response = admin_client.post(url, {"post": "yes"})
+        assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(SearchEntry.objects.values_list("kind", flat=True)) == ["article"]
+    # An article keeps its version history: the admin does not delete it (the service
+    # article_delete, which the admin would call, forgets its entries; tested below).
+    url = reverse("admin:knowledge_article_delete", args=[article.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+
+
+def test_the_delete_services_forget_the_entries(category, author):
+    article = make_article(category, title="Gone soon")
+    assert _entries("article")
+    article_delete(article=article, actor=author)
+    assert _entries("article") == []
+
+
+def test_guide_and_video_edits_in_the_admin_reach_the_index(admin_client, content):
+    guide, video = content["guide"], content["video"]
+    response = admin_client.post(
+        reverse("admin:knowledge_guide_change", args=[guide.pk]),
+        {
+            "slug": "g",
+            "title_en": "Getting started",
+            "title_it": "Primi passi",
+            "summary_en": "",
+            "summary_it": "",
+            "visibility": "signed_in",
+            "position": "0",
+            "chapters-TOTAL_FORMS": "0",
+            "chapters-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert sorted(
+        SearchEntry.objects.filter(kind="guide").values_list("language", "visibility", "title")
+    ) == [("en", "signed_in", "Getting started"), ("it", "signed_in", "Primi passi")]
+    data = {
+        "slug": "v",
+        "language": "en",
+        "title": "Video title",
+        "description": "",
+        "visibility": "public",
+        "published": "on",
+        "external_url": "https://v.example/",
+        "duration_seconds": "10",
+        "transcript_vtt": "",
+        "chapters-TOTAL_FORMS": "0",
+        "chapters-INITIAL_FORMS": "0",
+        "cues-TOTAL_FORMS": "0",
+        "cues-INITIAL_FORMS": "0",
+    }
+    url = reverse("admin:knowledge_video_change", args=[video.pk])
+    assert admin_client.post(url, data).status_code == 302
+    assert _entries("video") == [(video.pk, "public", "Video title")]
+    del data["published"]
+    assert admin_client.post(url, data).status_code == 302
+    assert _entries("video") == []

@@ -32,6 +32,8 @@ from ..services.articles import (
     translation_save,
     translation_unpublish,
 )
+from ..services.catalogue import article_delete, translation_delete
+from ..services.search import search_index_update
 from .common import ReadOnlyAdminMixin, ReadOnlyTabularInline, markdown_preview
 
 
@@ -200,6 +202,21 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
                 else:
                     formset.new_objects.append(saved)
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Then the index follows the article's visibility and category (the translations
+        saved through the services are already in it)."""
+        super().save_related(request, form, formsets, change)
+        search_index_update(article=form.instance)
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        """Through the service, which takes the article's search entries with it."""
+        article_delete(article=obj, actor=request.user)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        """The bulk delete, one article at a time through the service."""
+        for article in queryset:
+            article_delete(article=article, actor=request.user)  # type: ignore[arg-type]
+
     @admin.action(description=_("Mark as reviewed today"))
     def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         """Record a review of each selected article."""
@@ -292,6 +309,15 @@ class ArticleTranslationAdmin(admin.ModelAdmin[ArticleTranslation]):
         """Through the services: a version for a changed title or body, then the status."""
         saved = translation_save_from_admin(request, obj.article, form.cleaned_data)
         obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: ArticleTranslation) -> None:
+        """Through the service, which takes the translation's search entry with it."""
+        translation_delete(translation=obj, actor=request.user)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ArticleTranslation]) -> None:
+        """The bulk delete, one translation at a time through the service."""
+        for translation in queryset:
+            translation_delete(translation=translation, actor=request.user)  # type: ignore[arg-type]
 
     @admin.action(description=_("Publish"))
     def publish(self, request: HttpRequest, queryset: QuerySet[ArticleTranslation]) -> None:

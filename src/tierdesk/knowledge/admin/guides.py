@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from ..models import ChapterRead, Guide, GuideChapter
+from ..services.catalogue import guide_delete
+from ..services.search import search_index_update
 from .common import ReadOnlyAdminMixin
 
 
@@ -27,6 +30,20 @@ class GuideAdmin(admin.ModelAdmin[Guide]):
     search_fields = ("slug", "title_en", "title_it")
     prepopulated_fields = {"slug": ("title_en",)}
     inlines = (ChapterInline,)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The guide and its chapters, then its search entries (titles, summary, chapters)."""
+        super().save_related(request, form, formsets, change)
+        search_index_update(guide=form.instance)
+
+    def delete_model(self, request: HttpRequest, obj: Guide) -> None:
+        """Through the service, which takes the guide's search entries with it."""
+        guide_delete(guide=obj, actor=request.user)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Guide]) -> None:
+        """The bulk delete, one guide at a time through the service."""
+        for guide in queryset:
+            guide_delete(guide=guide, actor=request.user)  # type: ignore[arg-type]
 
 
 @admin.register(ChapterRead)

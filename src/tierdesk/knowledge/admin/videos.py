@@ -7,10 +7,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ..models import TranscriptCue, Video, VideoChapter
+from ..services.catalogue import video_delete
+from ..services.search import search_index_update
 from ..services.videos import video_transcript_set, vtt_parse
 from .common import ReadOnlyTabularInline
 
@@ -81,3 +84,17 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         super().save_model(request, obj, form, change)
         if not change or vtt != obj.transcript_vtt:
             video_transcript_set(video=obj, vtt=vtt, actor=request.user)  # type: ignore[arg-type]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Then the index follows the video (published or not, title, visibility, language)."""
+        super().save_related(request, form, formsets, change)
+        search_index_update(video=form.instance)
+
+    def delete_model(self, request: HttpRequest, obj: Video) -> None:
+        """Through the service, which takes the video's search entries with it."""
+        video_delete(video=obj, actor=request.user)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
+        """The bulk delete, one video at a time through the service."""
+        for video in queryset:
+            video_delete(video=video, actor=request.user)  # type: ignore[arg-type]

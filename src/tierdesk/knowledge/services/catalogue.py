@@ -33,13 +33,14 @@ from ..models import (
     Category,
     Guide,
     GuideChapter,
+    SearchKind,
     Video,
     VideoChapter,
 )
 from ..models.articles import MAX_SUMMARY, MAX_TITLE
 from .articles import MAX_BODY, SLUG_LENGTH
 from .authoring import author_check
-from .search import search_index_update
+from .search import search_index_remove, search_index_remove_many, search_index_update
 
 
 def _assign(obj: Model, values: dict[str, Any]) -> bool:
@@ -442,3 +443,45 @@ def articles_bulk_create(
     for article, item in zip(articles, items, strict=True):
         result.append((article, [next(rows_iter) for _t in item.translations]))
     return result
+
+
+# --- deleting (the admin's delete and bulk delete) ---------------------------------------------
+#
+# A delete takes its search entries with it in the same transaction. (An article that is a
+# guide's chapter cannot be deleted: the chapter protects it.)
+
+
+def article_delete(*, article: Article, actor: User | None = None) -> None:
+    """Delete an article with its translations, and forget them in the search index."""
+    author_check(actor)
+    with transaction.atomic():
+        translation_ids = list(article.translations.values_list("pk", flat=True))
+        article.delete()
+        search_index_remove_many(kind=SearchKind.ARTICLE, object_ids=translation_ids)
+
+
+def translation_delete(*, translation: ArticleTranslation, actor: User | None = None) -> None:
+    """Delete one translation of an article, and forget it in the search index."""
+    author_check(actor)
+    with transaction.atomic():
+        pk = translation.pk
+        translation.delete()
+        search_index_remove(kind=SearchKind.ARTICLE, object_id=pk)
+
+
+def guide_delete(*, guide: Guide, actor: User | None = None) -> None:
+    """Delete a guide with its chapters, and forget it in the search index."""
+    author_check(actor)
+    with transaction.atomic():
+        pk = guide.pk
+        guide.delete()
+        search_index_remove(kind=SearchKind.GUIDE, object_id=pk)
+
+
+def video_delete(*, video: Video, actor: User | None = None) -> None:
+    """Delete a video with its chapters and transcript, and forget it and its passages."""
+    author_check(actor)
+    with transaction.atomic():
+        pk = video.pk
+        video.delete()
+        search_index_remove(kind=SearchKind.VIDEO, object_id=pk)

@@ -238,6 +238,12 @@ def search_index_remove(*, kind: str, object_id: int) -> None:
     SearchEntry.objects.filter(kind__in=kinds, object_id=object_id).delete()
 
 
+def search_index_remove_many(*, kind: str, object_ids: Sequence[int]) -> None:
+    """Forget many things of one kind at once (an article's translations)."""
+    if object_ids:
+        SearchEntry.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
+
+
 def search_index_rebuild() -> int:
     """Write the whole index again from the help center's rows; the number of entries."""
     with transaction.atomic():
