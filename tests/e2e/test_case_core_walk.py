@@ -28,8 +28,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from tests.e2e.browsing import DESKTOP, PHONE, overflow
 from tests.e2e.test_case_flow import sign_in
-from tests.e2e.test_layout import DESKTOP, PHONE, overflow
 from tests.factories import (
     AccountFactory,
     LicensePlanFactory,

@@ -13,10 +13,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
-from tests.e2e.test_layout import DESKTOP, PHONE, keep, overflow, serious_violations
+from tests.e2e.browsing import DESKTOP, PHONE, look, new_page
 from tests.factories import (
     AccountFactory,
     LicensePlanFactory,
@@ -113,22 +112,10 @@ def world(db, media):
 
 
 def open_as(browser, live_server, user, path, viewport, scheme):
-    context = browser.new_context(viewport=viewport, locale="en-US", color_scheme=scheme)
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"].value
-    context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
-    page = context.new_page()
+    page, _ = new_page(browser, viewport, color_scheme=scheme, user=user, base_url=live_server.url)
     response = page.goto(live_server.url + path)
     assert response is not None and response.status == 200, path
     return page
-
-
-def look(page, name: str) -> None:
-    """The page fits the window and axe finds nothing serious; keep a screenshot."""
-    keep(page, f"console-{name}")
-    assert overflow(page) == 0, f"{name}: {overflow(page)} px too wide"
-    assert serious_violations(page) == [], name
 
 
 PAGES = [
@@ -154,7 +141,7 @@ def test_the_console_page_fits_and_passes_axe(
         # The explanation of the first due time, opened in the SLA panel (htmx).
         page.locator("[data-shortcut=x]").click()
         page.locator("#explanation .explain-table").wait_for()
-    look(page, f"{name}-{width}-{scheme}")
+    look(page, f"console-{name}-{width}-{scheme}")
     page.context.close()
 
 

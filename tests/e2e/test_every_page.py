@@ -18,14 +18,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.e2e.browsing import DESKTOP, PHONE, keep, new_page, overflow, serious_violations
 from tests.e2e.help_media import guide_and_video
-from tests.e2e.test_layout import DESKTOP, PHONE, keep, overflow, serious_violations
 from tests.factories import (
     AccountAdminFactory,
     AccountFactory,
@@ -241,16 +240,14 @@ def world(db, media) -> dict[str, Any]:
 def open_as(browser, live_server, world, who, path, viewport, language, scheme="light"):
     """A new browser context for `who` (signed in unless a visitor), in `language`."""
     locale = {"en": "en-US", "it": "it-IT"}[language]
-    context = browser.new_context(viewport=viewport, locale=locale, color_scheme=scheme)
+    user = None
     if who != "visitor":
         user = world[who]
         user.language = language  # a signed-in user's saved language wins over the browser's
         user.save(update_fields=["language"])
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies["sessionid"].value
-        context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
-    page = context.new_page()
+    page, _ = new_page(
+        browser, viewport, locale=locale, color_scheme=scheme, user=user, base_url=live_server.url
+    )
     response = page.goto(live_server.url + path)
     assert response is not None
     return page, response.status

@@ -17,7 +17,7 @@ from tierdesk.knowledge.services.articles import (
     translation_save,
 )
 
-from .test_layout import PHONE, WIDTHS, keep, open_page, overflow, serious_violations
+from .browsing import PHONE, WIDTHS, keep, open_page, overflow, serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -7,9 +7,8 @@ link to an article into the reply at the caret. No CSP violation on either page.
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from tests.e2e.test_layout import DESKTOP, PHONE
+from tests.e2e.browsing import DESKTOP, PHONE, new_page
 from tests.factories import (
     AccountFactory,
     LicensePlanFactory,
@@ -63,18 +62,7 @@ def world(db):
 
 
 def signed_in_page(browser, live_server, user, viewport):
-    context = browser.new_context(viewport=viewport, locale="en-US")
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"].value
-    context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
-    page = context.new_page()
-    violations: list[str] = []
-    page.on(
-        "console",
-        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    return page, violations
+    return new_page(browser, viewport, user=user, base_url=live_server.url)
 
 
 def test_the_case_form_suggests_articles_while_typing(browser, live_server, world):

@@ -10,8 +10,8 @@ from django.test import Client
 
 from tests.factories import UserFactory
 
+from .browsing import PHONE, keep, open_page, overflow
 from .help_media import guide_and_video
-from .test_layout import PHONE, keep, open_page, overflow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

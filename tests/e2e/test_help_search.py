@@ -14,7 +14,7 @@ from tierdesk.knowledge.models import Category, SearchMiss, Video
 from tierdesk.knowledge.services.articles import article_create
 from tierdesk.knowledge.services.videos import video_transcript_set
 
-from .test_layout import DESKTOP, PHONE, keep, open_page, overflow, serious_violations
+from .browsing import DESKTOP, PHONE, keep, open_page, overflow, serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from .browsing import WIDTHS, keep, open_page, overflow, serious_violations
 from .help_media import guide_and_video
-from .test_layout import WIDTHS, keep, open_page, overflow, serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -1,50 +1,25 @@
 """The layout as a person sees it: no page scrolls sideways, the menu collapses on phones, the
 Bootstrap bundle works under the CSP, and the theme follows the system setting.
-
-Set TIERDESK_SCREENSHOTS=/some/dir to keep a screenshot of every page and width looked at.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
+from tests.e2e.browsing import (
+    DESKTOP,
+    PHONE,
+    WIDTHS,
+    keep,
+    open_page,
+    overflow,
+    serious_violations,
+)
 from tests.factories import DEFAULT_PASSWORD, StaffAdminFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-DESKTOP = {"width": 1366, "height": 800}
-PHONE = {"width": 390, "height": 844}
-WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 PUBLIC_PAGES = {"home": "/", "sign-in": "/accounts/login/", "not-found": "/no-such-page/"}
-SCREENSHOTS = os.environ.get("TIERDESK_SCREENSHOTS", "")
-
-
-def open_page(browser, url, viewport, locale="en-US", color_scheme="light"):
-    context = browser.new_context(viewport=viewport, locale=locale, color_scheme=color_scheme)
-    page = context.new_page()
-    violations: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    page.goto(url)
-    return page, violations
-
-
-def overflow(page) -> int:
-    """How many CSS pixels the page is wider than the window (0 when nothing scrolls sideways)."""
-    return page.evaluate("Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
-
-
-def keep(page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("locale", ["en-US", "it-IT"])
@@ -132,22 +107,6 @@ def test_without_javascript_the_phone_menu_and_switcher_are_shown_in_place(brows
     page.locator(".language-menu button[value=it]").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "it"
-
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical violations on the page, as 'rule: selector' lines."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed: run `make assets` (npm ci) first")
-    page.evaluate(AXE.read_text())  # evaluated by the driver, so the page's CSP does not block it
-    results = page.evaluate(
-        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
-        ".filter(v => ['serious', 'critical'].includes(v.impact))"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))"
-    )
-    return list(results)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -11,10 +11,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from tests.e2e.test_layout import DESKTOP, PHONE, keep, overflow, serious_violations
+from tests.e2e.browsing import DESKTOP, PHONE, look, new_page
 from tests.factories import (
     AccountAdminFactory,
     AccountFactory,
@@ -135,30 +134,10 @@ PAGES = [
 
 
 def open_as(browser, live_server, user, path, viewport, scheme):
-    context = browser.new_context(viewport=viewport, locale="en-US", color_scheme=scheme)
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-    page = context.new_page()
+    page, _ = new_page(browser, viewport, color_scheme=scheme, user=user, base_url=live_server.url)
     response = page.goto(live_server.url + path)
     assert response is not None and response.status in (200, 404), path
     return page
-
-
-def look(page, name: str) -> None:
-    """The page fits the window and axe finds nothing serious; keep a screenshot."""
-    keep(page, name)
-    assert overflow(page) == 0, f"{name}: {overflow(page)} px too wide"
-    assert serious_violations(page) == [], name
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
