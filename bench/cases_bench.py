@@ -45,7 +45,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import signal
 import socket
@@ -61,11 +60,11 @@ from http.client import HTTPConnection, RemoteDisconnected
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import urlsplit, urlunsplit
+
+from benchkit import child_env, machine, p95, pg_admin, pg_reachable, pg_url
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DB = f"tierdesk_bench_{os.getpid()}"
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 ACTIVE_SHARE = 0.20
 DUE_SHARE = 0.01
 SEARCH_WORD = "recording"
@@ -124,41 +123,6 @@ CONCURRENT_FILTER = "supervisor: status=open"
 
 
 # --- the parent: one child process per database and size, and the HTTP client ----------------
-
-
-def _pg_url(database: str) -> str:
-    base = os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG
-    parts = urlsplit(base)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, ""))
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_pg_url("postgres"), autocommit=True, connect_timeout=3) as conn:
-        conn.execute(sql)
-
-
-def _pg_reachable() -> bool:
-    try:
-        _pg_admin("SELECT 1")
-    except Exception as error:  # any failure means "not reachable" for a benchmark
-        print(f"PostgreSQL not reachable ({type(error).__name__}): skipped.")
-        return False
-    return True
-
-
-def _env(database_url: str, data_dir: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tierdesk.config.settings",
-        "PYTHONPATH": str(ROOT / "src"),
-        "DATABASE_URL": database_url,
-        "TIERDESK_DATA_DIR": data_dir,
-        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789",
-    }
 
 
 def _child(step: str, env: dict[str, str], args: argparse.Namespace, size: int) -> None:
@@ -327,10 +291,10 @@ def main() -> int:
         parser.error("sizes of at least 1000, --samples of at least 10, --db sqlite|postgres")
     if args.child:
         return _child_main(args, sizes[0])
-    report: dict[str, Any] = {"machine": _machine(), "runs": []}
+    report: dict[str, Any] = {"machine": machine(), "runs": []}
     print(report["machine"])
     for database in databases:
-        if database == "postgres" and not _pg_reachable():
+        if database == "postgres" and not pg_reachable():
             continue
         for size in sizes:
             report["runs"].append(_one_run(database, size, args))
@@ -346,10 +310,10 @@ def _one_run(database: str, size: int, args: argparse.Namespace) -> dict[str, An
         if database == "sqlite":
             url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         else:
-            _pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            _pg_admin(f"CREATE DATABASE {BENCH_DB}")
-            url = _pg_url(BENCH_DB)
-        env = _env(url, folder)
+            pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            pg_admin(f"CREATE DATABASE {BENCH_DB}")
+            url = pg_url(BENCH_DB)
+        env = child_env(url, folder)
         try:
             started = time.perf_counter()
             _child("build", env, args, size)
@@ -366,7 +330,7 @@ def _one_run(database: str, size: int, args: argparse.Namespace) -> dict[str, An
                     _stop(server)
         finally:
             if database == "postgres":
-                _pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+                pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
     return run
 
 
@@ -405,22 +369,6 @@ def _analyze() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-
-
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"machine: {platform.platform()}, {os.cpu_count()} CPUs ({cpu}); "
-        f"Python {platform.python_version()}; load average at start {load}"
-    )
 
 
 # --- building the data ------------------------------------------------------------------------
@@ -1002,10 +950,6 @@ def _sweeps(world: dict[str, Any]) -> list[tuple[str, list[float] | str]]:
 # --- reporting --------------------------------------------------------------------------------
 
 
-def _p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[94]
-
-
 def _print_run(run: dict[str, Any]) -> None:
     world = run["world"]
     print()
@@ -1022,24 +966,24 @@ def _print_run(run: dict[str, Any]) -> None:
     for label, figures in run["inprocess"].items():
         line = (
             f"{label:<44} {figures.get('queries', ''):>7} {figures.get('count', ''):>7}   "
-            f"{statistics.median(figures['ms']):>9.2f} / {_p95(figures['ms']):>7.2f}"
+            f"{statistics.median(figures['ms']):>9.2f} / {p95(figures['ms']):>7.2f}"
         )
         if label in http:
             h = http[label]["ms"]
-            line += f"   {statistics.median(h):>7.2f} / {_p95(h):>6.2f}"
+            line += f"   {statistics.median(h):>7.2f} / {p95(h):>6.2f}"
         print(line)
     for label, values in run.get("sweep", {}).items():
         if isinstance(values, str):
             print(f"{label:<44} {values}")
         else:
-            p95 = _p95(values) if len(values) > 1 else values[0]
-            print(f"{label:<44} {'':>7} {'':>7}   {statistics.median(values):>9.1f} / {p95:>7.1f}")
+            high = p95(values) if len(values) > 1 else values[0]
+            print(f"{label:<44} {'':>7} {'':>7}   {statistics.median(values):>9.1f} / {high:>7.1f}")
     for label, figures in http.items():
         if label not in run["inprocess"]:
             h = figures["ms"]
             print(
                 f"{label:<44} {'':>7} {'':>7}   {'':>21}   "
-                f"{statistics.median(h):>7.2f} / {_p95(h):>6.2f}  ({figures['per_second']:.0f}/s)"
+                f"{statistics.median(h):>7.2f} / {p95(h):>6.2f}  ({figures['per_second']:.0f}/s)"
             )
 
 
@@ -1063,7 +1007,7 @@ def _print_summary(runs: list[dict[str, Any]]) -> None:
         header = "".join(f"{s:>11,}" for s in sizes)
         print(f"{'operation':<44}{header}  verdict")
         for label in own[0]["inprocess"]:
-            p95s = [_p95(r["inprocess"][label]["ms"]) for r in own]
+            p95s = [p95(r["inprocess"][label]["ms"]) for r in own]
             goal = create_goal if label == "create" else read_goal
             misses = []
             if max(p95s) > goal:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import secrets
 import signal
@@ -37,6 +36,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from benchkit import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -244,11 +245,7 @@ def main() -> None:
         raise SystemExit(f"needs Debian's chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(
-        f"machine: {platform.platform()}, {os.cpu_count()} CPUs; "
-        f"Python {platform.python_version()}; load average at start {load}"
-    )
+    print(machine())
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="tierdesk-pages-") as data:
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}

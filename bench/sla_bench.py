@@ -24,8 +24,6 @@ Usage: python bench/sla_bench.py [--n 100000] [--bulk 1000000] [--quick] [--seed
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import statistics
 import sys
@@ -35,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from benchkit import machine
 from tierdesk.sla import BusinessCalendar, CalendarSpec
 
 ROME = ZoneInfo("Europe/Rome")
@@ -167,8 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         args.n, args.bulk = 2000, 100_000
 
     print("tierdesk.sla benchmark")
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"  machine: {platform.platform()}, {os.cpu_count()} CPUs, load average {load}")
+    print(f"  {machine()}")
     print(f"  python {sys.version.split()[0]}, numpy {np.__version__}", end="")
     try:
         import pandas as pd
