@@ -1,0 +1,77 @@
+"""The retrieval engine's values: what it is given, what it answers, what it decides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+LANGUAGES = ("en", "it")
+
+DecisionKind = Literal["answer", "clarify", "handoff"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One FAQ entry or article as the engine sees it.
+
+    `key` names it for the caller ("faq:12", "article:7"; the evaluation uses the jsonl id);
+    `phrasings` are the question and its known phrasings (for an article: title, summary).
+    """
+
+    key: str
+    phrasings: tuple[str, ...]
+    language: str  # "en" | "it"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One entry proposed for a question: its fused score and its calibrated confidence."""
+
+    key: str
+    score: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """The entries proposed for a question, best first.
+
+    `confidence` is the calibrated probability that candidates[0] is the right entry (0..1).
+    """
+
+    candidates: tuple[Candidate, ...]
+    confidence: float
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with a question.
+
+    answer: `keys` holds the one entry to answer with. clarify: the entries to ask between,
+    best first. handoff: the best guesses (possibly none), for search results next to the offer.
+    """
+
+    kind: DecisionKind
+    keys: tuple[str, ...]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """How an index scores; the defaults are the documented method (docs/assistant-retrieval.md).
+
+    lexical_weight: weight of the normalised BM25 score next to the embedding cosine.
+    temperature: softmax temperature over the entries' fused scores (cosine units).
+    threshold: the confidence below which to hand off; None lets the index choose it.
+    margin: ask which entry was meant when the two best confidences are closer than this.
+    """
+
+    lexical_weight: float = 0.3
+    temperature: float = 0.05
+    # None: the index chooses its threshold from its own phrasings (Index.threshold).
+    threshold: float | None = None
+    margin: float = 0.1
