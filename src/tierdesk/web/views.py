@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tierdesk.accounts.models import User
 from tierdesk.accounts.selectors.support import account_plan_summary, support_contacts
@@ -35,7 +35,7 @@ def routed(url_name: str) -> str:
         return ""
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page, one for each role: visitors, customers, agents, supervisors."""
     user = request.user
@@ -90,7 +90,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 with the state of the database and the worker, or 503 when either is down."""
     report = health_report()
