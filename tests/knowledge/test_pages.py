@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tierdesk.knowledge.choices import Visibility
-from tierdesk.knowledge.models import ArticleFeedback, ArticleTag, Category
+from tierdesk.knowledge.models import ArticleFeedback, ArticleTag, Category, SearchMiss
 from tierdesk.knowledge.services.articles import translation_save, translation_unpublish
 
 from .conftest import EXPECTED, READERS, make_article, translate, translation_of
@@ -274,3 +274,39 @@ def test_category_page_queries_do_not_grow(readers, category, reader):
     assert _queries(client, url) == few
     html = client.get(url).content.decode()
     assert html.count('class="list-group-item') == 11
+
+
+def test_head_answers_every_help_page_and_records_nothing(readers, category):
+    """HEAD (link checkers, previews, monitors) gets 200 like GET, with no body, and counts
+    neither a view nor a search that found nothing."""
+    translation = translation_of(make_article(category, title="How to pay"))
+    staff = client_for(readers["staff_admin"])
+    visitor = Client()
+    urls = {
+        visitor: [
+            "/",
+            reverse("knowledge:index"),
+            reverse("knowledge:search") + "?q=pay",
+            reverse("knowledge:search") + "?q=zzzqqq",
+            reverse("knowledge:category", args=[category.slug]),
+            reverse("knowledge:article", args=[translation.language, translation.slug]),
+            reverse("knowledge:guides"),
+            reverse("knowledge:videos"),
+            "/sitemap.xml",
+            "/robots.txt",
+        ],
+        staff: [
+            reverse("knowledge:gaps"),
+            reverse("knowledge:reviews"),
+            reverse("knowledge:deflection"),
+            reverse("knowledge:versions", args=[translation.language, translation.slug]),
+        ],
+    }
+    for client, pages in urls.items():
+        for url in pages:
+            response = client.head(url)
+            assert response.status_code == 200, url
+            assert response.content == b"", url
+    translation.refresh_from_db()
+    assert translation.view_count == 0
+    assert not SearchMiss.objects.exists()

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tierdesk.accounts.forms import add_service_errors
 
@@ -34,7 +34,7 @@ def article_url(translation: ArticleTranslation) -> str:
     return reverse("knowledge:article", args=[translation.language, translation.slug])
 
 
-@require_GET
+@require_safe
 def category_page(request: HttpRequest, slug: str) -> HttpResponse:
     """/help/c/<slug>/: the category's articles the reader may read, in their language."""
     user = request.user
@@ -92,7 +92,7 @@ def _article_context(
     }
 
 
-@require_GET
+@require_safe
 def article_page(request: HttpRequest, language: str, slug: str) -> HttpResponse:
     """/help/<language>/<slug>/: an article the reader may read (a 404 for any other)."""
     user = request.user

@@ -9,7 +9,7 @@ import re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tierdesk.accounts.models import User
 
@@ -39,7 +39,7 @@ def _session_key(request: HttpRequest) -> str:
     return request.session.session_key or ""
 
 
-@require_GET
+@require_safe
 def case_form_suggestions(request: HttpRequest) -> HttpResponse:
     """GET ?subject=...: the case form's suggested articles (an htmx fragment)."""
     user = _signed_in(request)
@@ -48,19 +48,22 @@ def case_form_suggestions(request: HttpRequest) -> HttpResponse:
     language = reader_language(get_language())
     # The reader's language first, keeping the search's order otherwise.
     translations.sort(key=lambda t: t.language != language)
-    if translations and user.account_id is not None:
+    if translations and user.account_id is not None and request.method == "GET":
         deflection_suggestions_shown(
             user=user, session_key=_session_key(request), count=len(translations)
         )
     return render(request, "knowledge/_suggestions.html", {"translations": translations})
 
 
-@require_GET
+@require_safe
 def suggestion_open(request: HttpRequest, language: str, slug: str) -> HttpResponse:
     """A suggested article opened from the case form: counted, then the article itself."""
     user = _signed_in(request)
     translation = access_translation(user, language=language, slug=slug)
-    deflection_article_opened(user=user, session_key=_session_key(request), translation=translation)
+    if request.method == "GET":  # a HEAD opens nothing
+        deflection_article_opened(
+            user=user, session_key=_session_key(request), translation=translation
+        )
     return redirect(f"{article_url(translation)}?from={FROM_CASE_FORM}")
 
 
@@ -70,7 +73,7 @@ def link_markdown(title: str, url: str) -> str:
     return f"[{escaped}]({url})"
 
 
-@require_GET
+@require_safe
 def article_picker(request: HttpRequest) -> HttpResponse:
     """GET ?q=...: articles to link in a reply (the console's picker; staff only)."""
     user = _signed_in(request)
@@ -84,7 +87,7 @@ def article_picker(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/_article_picker.html", {"rows": rows})
 
 
-@require_GET
+@require_safe
 def deflection_page(request: HttpRequest) -> HttpResponse:
     """/help/deflection/: how often a suggested article ended a case form without a case."""
     access_author(request.user)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tierdesk.accounts.selectors.support import free_plan_summary
 from tierdesk.tickets.selectors.portal import self_service_links
@@ -76,7 +76,7 @@ def help_home_context(request: HttpRequest) -> dict[str, Any]:
     return context
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     """/help/: the help center's home."""
     return render(request, "knowledge/index.html", help_home_context(request))

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tierdesk.tickets.permissions import may_open_case
 
@@ -105,7 +105,7 @@ def _kind_links(request: HttpRequest, results: SearchResults) -> list[tuple[str,
     return [(k, label, n, _querystring(request, kind=k)) for k, label, n in rows if n]
 
 
-@require_GET
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     """/help/search/?q=…&kind=…&category=…&language=…&page=…: the hits the reader may read.
 
@@ -127,7 +127,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
             limit=PAGE_SIZE,
             offset=(number - 1) * PAGE_SIZE,
         )
-        if query and results.total == 0 and number == 1 and not _typing(request):
+        if (
+            query
+            and results.total == 0
+            and number == 1
+            and request.method == "GET"  # a HEAD is no search
+            and not _typing(request)
+        ):
             language = form.cleaned_data["language"] or reader_language(get_language())
             _miss_record_once(request, query, language)
     pages = max(1, -(-results.total // PAGE_SIZE))
@@ -156,7 +162,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def gaps_page(request: HttpRequest) -> HttpResponse:
     """/help/gaps/: searches that found nothing, most frequent first (authors only; else 404)."""
     gaps = content_gaps(request.user)

@@ -6,7 +6,7 @@ from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..sitemaps import SITEMAPS
 
@@ -14,7 +14,7 @@ from ..sitemaps import SITEMAPS
 DISALLOW = ("/admin/", "/api/", "/console/", "/cases/", "/account/", "/help/review/")
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=3600, public=True)
 def sitemap(request: HttpRequest) -> HttpResponse:
     """/sitemap.xml: the help center's public published pages (knowledge.sitemaps)."""
@@ -22,7 +22,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=3600, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """/robots.txt: what crawlers may skip, and where the sitemap is."""

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tierdesk.accounts.models import User
 
@@ -35,7 +35,7 @@ def _author(request: HttpRequest) -> User:
     return request.user
 
 
-@require_GET
+@require_safe
 def version_history(request: HttpRequest, language: str, slug: str) -> HttpResponse:
     """/help/<language>/<slug>/history/: the versions, a diff between two, restore buttons."""
     user = _author(request)
@@ -81,7 +81,7 @@ def version_restore_page(
     return redirect(reverse("knowledge:versions", args=[language, slug]))
 
 
-@require_GET
+@require_safe
 def review_list(request: HttpRequest) -> HttpResponse:
     """/help/review/: the articles due for review, most overdue first."""
     user = _author(request)
