@@ -1,0 +1,44 @@
+"""Forms of the phone console: they only parse input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tierdesk.tickets.choices import Severity
+
+
+class WrapUpForm(forms.Form):
+    """Notes on the call, logged on a new case or on an existing case of the caller's account."""
+
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}))
+    subject = forms.CharField(label=_("Subject of the new case"), max_length=200, required=False)
+    case = forms.IntegerField(
+        label=_("Or add to case number"),
+        required=False,
+        min_value=1,
+        help_text=_("Empty: a new phone case."),
+    )
+
+
+class LogCaseForm(forms.Form):
+    """A phone case an agent logs for a customer they pick (by e-mail address)."""
+
+    customer = forms.EmailField(label=_("Customer's e-mail address"))
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    severity = forms.TypedChoiceField(
+        label=_("Severity"), choices=Severity.choices, coerce=int, initial=3
+    )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FiguresForm(forms.Form):
+    """The period of the figures: the last N days."""
+
+    days = forms.TypedChoiceField(
+        label=_("Period"),
+        choices=[(1, _("Today and yesterday")), (7, _("Last 7 days")), (30, _("Last 30 days"))],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )

@@ -1,0 +1,304 @@
+"""The call flow: each provider webhook moves the call one step and answers TwiML.
+
+    incoming -> language (1 English, 2 Italian) -> [pin] -> severity -> queue
+                                                      (region closed) -> voicemail
+             not entitled / unknown: a short message, hang up
+
+A known caller number skips the PIN. The line is the dialled number's (first or second); an
+account admin whose support plan gives direct second line goes to the second line; a caller who
+dials the second line without it, but has the first, goes to the first. Severity 1 of a support
+plan in PHONE_ROUND_THE_CLOCK_PLANS is answered at any hour; any other call outside the region's
+business hours (its calendar: weekly windows and holidays) goes to voicemail, which becomes a case.
+
+Each step runs in the webhook's transaction (`views.webhooks`), which also stores the answer:
+a replay of the same request gets the stored TwiML and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from twilio.twiml.voice_response import VoiceResponse
+
+from tierdesk.accounts.entitlements import (
+    Capability,
+    account_may,
+    may_reach_second_line_directly,
+    queue_weight,
+)
+from tierdesk.accounts.selectors.regions import region_business_calendar
+from tierdesk.tickets.choices import Channel
+from tierdesk.tickets.services.cases import case_open
+
+from .. import prompts
+from ..models import Call, Callback, Line, QueueEntry
+from ..selectors import (
+    Caller,
+    account_requester,
+    caller_by_number,
+    caller_by_pin,
+    dialled_number,
+    entry_estimate,
+)
+
+log = logging.getLogger(__name__)
+MAX_PIN_ATTEMPTS = 2
+ENDED_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
+
+
+@dataclass(frozen=True)
+class Urls:
+    """The absolute or relative URLs of the steps, for the TwiML's actions."""
+
+    language: str
+    pin: Callable[[int], str]
+    severity: str
+    hold: str
+    wait: str
+    dequeued: str
+    recording: str
+
+
+def queue_name(entry: QueueEntry) -> str:
+    """The provider's queue of an entry: one per region and line."""
+    return f"{entry.region.code}-{entry.line}"
+
+
+def call_start(*, params: Mapping[str, str], now: datetime) -> Call:
+    """The call of this CallSid, created at its first webhook."""
+    sid = params.get("CallSid", "")
+    call = Call.objects.filter(call_sid=sid).first()
+    if call is not None:
+        return call
+    to_number = params.get("To", "")
+    dialled = dialled_number(to_number)
+    return Call.objects.create(
+        call_sid=sid,
+        from_number=params.get("From", ""),
+        to_number=to_number,
+        region=dialled.region if dialled else None,
+        line=dialled.line if dialled else Line.FIRST,
+        started_at=now,
+    )
+
+
+def step_incoming(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceResponse:
+    """The first answer: the language menu."""
+    return prompts.language_menu(urls.language)
+
+
+def step_language(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceResponse:
+    """Keep the language; a known number is identified at once, anyone else gives the PIN."""
+    call.language = "it" if digits == "2" else "en"
+    caller = caller_by_number(call.from_number)
+    if caller is None:
+        call.save(update_fields=["language"])
+        return prompts.ask_pin(urls.pin(1), call.language)
+    return _identified(call, caller, urls)
+
+
+def step_pin(
+    call: Call, digits: str, urls: Urls, now: datetime, *, attempt: int = 1
+) -> VoiceResponse:
+    """Identify the account by its support PIN; after MAX_PIN_ATTEMPTS wrong ones, hang up."""
+    call.pin_attempts = max(call.pin_attempts, attempt)
+    caller = caller_by_pin("".join(ch for ch in digits if ch.isdigit()), call.from_number)
+    if caller is not None:
+        return _identified(call, caller, urls)
+    if attempt < MAX_PIN_ATTEMPTS:
+        call.save(update_fields=["pin_attempts"])
+        return prompts.ask_pin(urls.pin(attempt + 1), call.language, again=True)
+    call.state = Call.State.TURNED_AWAY
+    call.ended_at = now
+    call.save(update_fields=["pin_attempts", "state", "ended_at"])
+    return prompts.unknown_caller(call.language)
+
+
+def routed_line(caller: Caller, dialled_line: str) -> str | None:
+    """The line the caller reaches from the dialled one; None: not entitled (module docstring)."""
+    account = caller.account
+    if may_reach_second_line_directly(caller.user):
+        return Line.SECOND
+    if dialled_line == Line.SECOND and account_may(account, Capability.PHONE_SECOND_LINE):
+        return Line.SECOND
+    if account_may(account, Capability.PHONE_FIRST_LINE):
+        return Line.FIRST
+    return None
+
+
+def _identified(call: Call, caller: Caller, urls: Urls) -> VoiceResponse:
+    call.account = caller.account
+    call.caller = caller.user
+    call.region = caller.account.region
+    line = routed_line(caller, call.line)
+    if line is None:
+        call.state = Call.State.TURNED_AWAY
+        call.save()
+        return prompts.not_entitled(call.language)
+    call.line = line
+    call.save()
+    return prompts.ask_severity(urls.severity, call.language, second_line=line == Line.SECOND)
+
+
+def round_the_clock(call: Call, severity: int) -> bool:
+    """Whether this call is answered at any hour: severity 1 on Premier and Premier+."""
+    assert call.account is not None
+    return severity == 1 and call.account.support_plan.code in settings.PHONE_ROUND_THE_CLOCK_PLANS
+
+
+def region_open(call: Call, now: datetime) -> bool:
+    """Whether the call's region is in its business hours now (weekly windows, holidays)."""
+    assert call.region is not None
+    return region_business_calendar(call.region).is_open(now)
+
+
+def step_severity(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceResponse:
+    """Keep the severity; then the queue, or voicemail when the region is closed."""
+    if call.account is None or call.state != Call.State.IN_MENU:
+        return prompts.unknown_caller(call.language)
+    if digits not in {"1", "2", "3", "4"}:
+        return prompts.ask_severity(
+            urls.severity, call.language, second_line=call.line == Line.SECOND
+        )
+    call.severity = int(digits)
+    if not round_the_clock(call, call.severity) and not region_open(call, now):
+        call.state = Call.State.VOICEMAIL
+        call.save()
+        return prompts.voicemail(urls.recording, call.language)
+    call.state = Call.State.QUEUED
+    call.save()
+    assert call.region is not None
+    entry = QueueEntry.objects.create(
+        call=call,
+        region=call.region,
+        line=call.line,
+        severity=call.severity,
+        plan_weight=queue_weight(call.account),
+        entered_at=now,
+    )
+    _position, wait = entry_estimate(entry, now=now)
+    entry.estimated_wait_seconds = wait
+    entry.save(update_fields=["estimated_wait_seconds"])
+    if wait > settings.PHONE_CALLBACK_AFTER_SECONDS:
+        return prompts.offer_callback(
+            action=urls.hold,
+            queue=queue_name(entry),
+            dequeued=urls.dequeued,
+            wait_url=urls.wait,
+            language=call.language,
+            wait_seconds=wait,
+        )
+    return prompts.enqueue(
+        VoiceResponse(),
+        queue=queue_name(entry),
+        action=urls.dequeued,
+        wait_url=urls.wait,
+        language=call.language,
+        wait_seconds=wait,
+    )
+
+
+def _waiting_entry(call: Call) -> QueueEntry | None:
+    return (
+        call.entries.select_related("region")
+        .filter(state=QueueEntry.State.WAITING, kind=QueueEntry.Kind.CALL)
+        .first()
+    )
+
+
+def step_hold(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceResponse:
+    """The answer to the callback offer: 1 books a callback (the entry keeps its place)."""
+    entry = _waiting_entry(call)
+    if entry is None:
+        return prompts.unknown_caller(call.language)
+    if digits == "1":
+        entry.kind = QueueEntry.Kind.CALLBACK
+        entry.save(update_fields=["kind"])
+        Callback.objects.create(call=call, entry=entry, number=call.from_number, requested_at=now)
+        call.state = Call.State.CALLBACK
+        call.save(update_fields=["state"])
+        return prompts.callback_booked(call.from_number, call.language)
+    return prompts.enqueue(
+        VoiceResponse(),
+        queue=queue_name(entry),
+        action=urls.dequeued,
+        wait_url=urls.wait,
+        language=call.language,
+        wait_seconds=None,
+    )
+
+
+def hold_message(call: Call, now: datetime) -> VoiceResponse:
+    """What the waiting caller hears (the wait URL; a read: it writes nothing)."""
+    entry = _waiting_entry(call)
+    if entry is None:
+        return prompts.empty()
+    _position, wait = entry_estimate(entry, now=now)
+    return prompts.hold_music(call.language, wait)
+
+
+def call_left(call: Call, now: datetime) -> None:
+    """The caller hung up or the call ended: a waiting call is abandoned; a callback stays."""
+    entry = _waiting_entry(call)
+    if entry is not None:
+        entry.state = QueueEntry.State.ABANDONED
+        entry.left_at = now
+        entry.save(update_fields=["state", "left_at"])
+        call.state = Call.State.ABANDONED
+    elif call.state in (Call.State.IN_MENU, Call.State.ANSWERED, Call.State.QUEUED):
+        call.state = Call.State.ENDED
+    if call.ended_at is None:
+        call.ended_at = now
+    call.save(update_fields=["state", "ended_at"])
+
+
+def step_status(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceResponse:
+    """The provider's status callback (digits: CallStatus): an ended call leaves the queue."""
+    if digits in ENDED_STATUSES:
+        call_left(call, now)
+    return prompts.empty()
+
+
+def step_dequeued(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceResponse:
+    """The Enqueue's action (digits: QueueResult): a caller who hung up leaves the queue."""
+    if digits in {"hangup", "error", "system-error", "leave"}:
+        call_left(call, now)
+    return prompts.empty()
+
+
+def step_recording(
+    call: Call, digits: str, urls: Urls, now: datetime, *, recording_url: str = ""
+) -> VoiceResponse:
+    """The voicemail was recorded: it becomes a case with the recording's link."""
+    if call.account is None or call.state != Call.State.VOICEMAIL:
+        return prompts.voicemail_saved(call.language, None)
+    call.recording_url = recording_url[:500]
+    call.ended_at = now
+    case_id = None
+    requester = account_requester(call.account, call.caller)
+    if requester is not None:
+        try:
+            opened = case_open(
+                actor=requester,
+                requester=requester,
+                subject=f"Voicemail from {call.from_number}",
+                description=(
+                    f"Voicemail left outside business hours by {call.from_number} "
+                    f"(severity {call.severity}).\n\nRecording: <{call.recording_url}>"
+                ),
+                severity=call.severity or 3,
+                channel=Channel.PHONE,
+                idempotency_key=f"phone-voicemail-{call.call_sid}",
+                now=now,
+            )
+            call.case = opened.case
+            case_id = opened.case.pk
+        except (PermissionDenied, ValidationError):
+            log.warning("voicemail of call %s: no case could be opened", call.call_sid)
+    call.save()
+    return prompts.voicemail_saved(call.language, case_id)
