@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("tierdesk.accounts.urls")),
     path("", include("tierdesk.tickets.urls")),
+    path("", include("tierdesk.phone.urls")),
     path("help/", include("tierdesk.knowledge.urls")),
     path("", include("tierdesk.knowledge.urls.site")),
     path("", include("tierdesk.web.urls")),
