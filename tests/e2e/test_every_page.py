@@ -135,6 +135,8 @@ PAGES = [
     Page("tickets:queues", "agent"),
     Page("tickets:console-explain", "agent", lambda w: {**_case(w), "target": "resolution"}),
     Page("tickets:escalations", "supervisor"),
+    Page("phone:console", "agent"),
+    Page("phone:figures", "supervisor"),
 ]
 
 # Routes that are not pages of their own, and why.
@@ -172,6 +174,25 @@ NOT_PAGES = {
     "tickets:attachment": "a file download",
     "tickets:console-clocks": "an htmx fragment of the console case page",
     "healthz": "JSON for load balancers",
+    "phone:console-queue": "an htmx fragment of the phone console (tests/phone)",
+    "phone:console-take": POST_ONLY,
+    "phone:console-wrap-up": POST_ONLY,
+    "phone:console-transfer": POST_ONLY,
+    "phone:console-log": POST_ONLY,
+    **{
+        f"phone:voice-{step}": "the provider's voice webhook: a signed POST answered in TwiML"
+        for step in (
+            "incoming",
+            "language",
+            "pin",
+            "severity",
+            "hold",
+            "wait",
+            "dequeued",
+            "status",
+            "recording",
+        )
+    },
 }
 # Namespaces with their own look: the JSON API and Django's admin.
 OTHER_NAMESPACES = {"api", "admin"}
