@@ -1,0 +1,110 @@
+"""The assistant's index: built at start and on change, never per question.
+
+The sources are the published FAQ entries and the published article translations (title and
+summary). A process keeps one built index per set of article visibilities (a visitor's, a free
+member's, a paid member's, the staff's), keyed by the content's version: one aggregate query per
+source, read once per question. A write of an FAQ entry or an article changes the version (its
+`updated_at` or the count moves), and the next question rebuilds; nothing else does.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+
+from tierdesk.accounts.models import Viewer
+from tierdesk.assistant.retrieval import Entry, Index, RetrievalSettings
+from tierdesk.knowledge.choices import TranslationStatus
+from tierdesk.knowledge.models import ArticleTranslation
+from tierdesk.knowledge.selectors.access import visibilities_for
+
+from ..models import FaqEntry
+
+FAQ_PREFIX = "faq:"
+ARTICLE_PREFIX = "article:"
+
+# The engine's settings for the live assistant (the documented defaults; tests may replace it).
+RETRIEVAL = RetrievalSettings()
+
+_lock = threading.Lock()
+_built: dict[frozenset[str], tuple[object, Index]] = {}
+
+
+@dataclass(frozen=True)
+class IndexKey:
+    """What an index key ("faq:12", "article:7") names."""
+
+    kind: str  # "faq" | "article"
+    pk: int
+
+
+def parse_key(key: str) -> IndexKey | None:
+    """The kind and id an index key names; None for anything else."""
+    kind, _sep, number = key.partition(":")
+    if kind not in {"faq", "article"} or not number.isdigit():
+        return None
+    return IndexKey(kind, int(number))
+
+
+def content_version() -> tuple[object, ...]:
+    """What the index depends on, in two aggregate queries: counts and the latest changes."""
+    faq = FaqEntry.objects.filter(published=True).aggregate(n=Count("pk"), last=Max("updated_at"))
+    # Every entry, published or not: unpublishing changes the count of published ones only
+    # when nothing else moves, and updated_at always moves with services.faq.
+    every = FaqEntry.objects.aggregate(last=Max("updated_at"))
+    articles = ArticleTranslation.objects.filter(status=TranslationStatus.PUBLISHED).aggregate(
+        n=Count("pk"), last=Max("updated_at"), published=Max("published_at")
+    )
+    return (
+        faq["n"],
+        faq["last"],
+        every["last"],
+        articles["n"],
+        articles["last"],
+        articles["published"],
+    )
+
+
+def index_entries(visibilities: frozenset[str]) -> list[Entry]:
+    """The entries of an index for readers of these visibilities: FAQ entries, then articles."""
+    entries = [
+        Entry(
+            key=f"{FAQ_PREFIX}{faq.pk}",
+            phrasings=(faq.question, *faq.phrasing_list),
+            language=faq.language,
+        )
+        for faq in FaqEntry.objects.filter(published=True).order_by("pk")
+    ]
+    translations = ArticleTranslation.objects.filter(
+        status=TranslationStatus.PUBLISHED, article__visibility__in=visibilities
+    ).order_by("pk")
+    entries += [
+        Entry(
+            key=f"{ARTICLE_PREFIX}{t.pk}",
+            phrasings=tuple(p for p in (t.title, t.summary) if p.strip()),
+            language=t.language,
+        )
+        for t in translations.only("pk", "title", "summary", "language")
+    ]
+    return entries
+
+
+def assistant_index(user: Viewer | None, *, version: tuple[object, ...] | None = None) -> Index:
+    """The built index for this reader's article visibility (rebuilt only when content moved)."""
+    visibilities = visibilities_for(user)
+    key = (content_version() if version is None else version, RETRIEVAL)
+    with _lock:
+        found = _built.get(visibilities)
+        if found is not None and found[0] == key:
+            return found[1]
+        index = Index.build(index_entries(visibilities), settings=RETRIEVAL)
+        _built[visibilities] = (key, index)
+        return index
+
+
+def assistant_index_forget() -> None:
+    """Drop the built indexes (tests; a process that wants to free their memory)."""
+    with _lock:
+        _built.clear()
