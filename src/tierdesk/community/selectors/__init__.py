@@ -1,0 +1,1 @@
+"""Reads of the forum, each scoped to what the asking user may see."""

@@ -1,0 +1,1 @@
+"""Writes of the forum: keyword-only functions, one transaction each."""

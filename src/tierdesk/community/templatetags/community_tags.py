@@ -1,0 +1,23 @@
+"""Template filters of the forum: a poster's public name (never an e-mail) and badges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from ..selectors.forum_access import display_name
+from ..selectors.forum_pages import badges
+
+register = template.Library()
+
+
+@register.filter(name="poster")
+def poster(user: Any) -> str:
+    return display_name(user)
+
+
+@register.filter(name="poster_badges")
+def poster_badges(user: Any) -> dict[str, Any]:
+    staff, expert, reputation = badges(user)
+    return {"staff": staff, "expert": expert, "reputation": reputation}
