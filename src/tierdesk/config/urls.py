@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("tierdesk.tickets.urls")),
     path("", include("tierdesk.phone.urls")),
     path("help/", include("tierdesk.knowledge.urls")),
+    path("community/", include("tierdesk.community.urls")),
     path("assistant/", include("tierdesk.assistant.urls")),
     path("", include("tierdesk.knowledge.urls.site")),
     path("", include("tierdesk.web.urls")),
