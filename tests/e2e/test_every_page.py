@@ -86,6 +86,27 @@ def _article(language: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return kwargs
 
 
+def _faq_entry(world: dict[str, Any]) -> dict[str, Any]:
+    from tierdesk.assistant.models import FaqEntry
+
+    entry, _new = FaqEntry.objects.get_or_create(
+        language="en",
+        question="How do I reset my password?",
+        defaults={"answer": "Choose **Forgot your password?** on the sign-in page."},
+    )
+    return {"pk": entry.pk}
+
+
+def _conversation(world: dict[str, Any]) -> dict[str, Any]:
+    from tierdesk.assistant.models import Conversation, Turn
+
+    conversation = Conversation.objects.create(user=world["customer"], language="en")
+    Turn.objects.create(
+        conversation=conversation, question="Where is my invoice?", decision="handoff"
+    )
+    return {"pk": conversation.pk}
+
+
 def _chapter(world: dict[str, Any]) -> dict[str, Any]:
     return {"slug": world["guide"].slug, "chapter": world["chapter_slug"]}
 
@@ -116,6 +137,12 @@ PAGES = [
     Page("knowledge:search", "customer"),
     Page("knowledge:gaps", "agent"),
     Page("knowledge:deflection", "agent"),
+    Page("assistant:page", "visitor"),
+    Page("assistant:page", "customer"),
+    Page("assistant:faq-entry", "visitor", _faq_entry),
+    Page("assistant:staff-conversations", "supervisor"),
+    Page("assistant:staff-conversation", "agent", _conversation),
+    Page("assistant:staff-unanswered", "agent"),
     Page("login", "visitor"),
     Page("password_reset", "visitor"),
     Page("password_reset_done", "visitor"),
@@ -152,6 +179,10 @@ NOT_PAGES = {
     "knowledge:article-picker": "an htmx fragment of the console's reply form",
     "robots": "plain text for crawlers (tests/knowledge/test_site.py)",
     "logout": POST_ONLY,
+    "assistant:log": "an htmx fragment: the assistant panel's conversation (tests/assistant)",
+    "assistant:ask": POST_ONLY,
+    "assistant:feedback": POST_ONLY,
+    "assistant:handoff-case": POST_ONLY,
     "knowledge:feedback": POST_ONLY,
     "knowledge:version-restore": POST_ONLY,
     "knowledge:review-done": POST_ONLY,
