@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.utils import timezone
 
 from tests.factories import (
     AccountAdminFactory,
@@ -14,7 +18,7 @@ from tests.factories import (
     SupportRegionFactory,
     UserFactory,
 )
-from tierdesk.accounts.models import SupportNumber
+from tierdesk.accounts.models import CalendarException, SupportNumber
 from tierdesk.phone.simulator import Simulator, django_transport
 
 ALWAYS_OPEN = [(day, 0, 1440) for day in range(7)]
@@ -32,7 +36,11 @@ def open_region(db):
 
 @pytest.fixture
 def closed_region(db):
-    region = SupportRegionFactory(code="closed", name="Closed", windows=False)
+    """Open Mon-Fri 09:00-18:00 but closed today and tomorrow (as on public holidays)."""
+    region = SupportRegionFactory(code="closed", name="Closed")
+    today = timezone.localtime(timezone.now(), ZoneInfo(region.time_zone)).date()
+    for day in (today, today + timedelta(days=1)):
+        CalendarException.objects.create(region=region, date=day, kind="closed")
     SupportNumber.objects.create(region=region, line="first", number="+390200000201")
     return region
 

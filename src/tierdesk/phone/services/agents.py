@@ -72,7 +72,7 @@ def call_take_next(*, agent: User, now: datetime | None = None) -> QueueEntry | 
 
 def _own_open_entry(agent: User, entry: QueueEntry) -> QueueEntry:
     locked = (
-        QueueEntry.objects.select_for_update()
+        QueueEntry.objects.select_for_update(of=("self",))
         .select_related("call__account__license_plan", "call__account__support_plan", "region")
         .filter(pk=entry.pk)
         .first()

@@ -71,7 +71,7 @@ def _once(request: HttpRequest, step: str, digits: str, run: Step) -> HttpRespon
         with transaction.atomic():
             call = flow.call_start(params=request.POST, now=now)
             call = (
-                Call.objects.select_for_update()
+                Call.objects.select_for_update(of=("self",))
                 .select_related(
                     "account__license_plan", "account__support_plan", "region", "caller"
                 )
