@@ -1,4 +1,4 @@
-"""Outside hours a call becomes a case; agents take calls once each; the answer is the first response."""
+"""Outside hours a call becomes a case; a call is taken once; the answer is the first response."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from tests.factories import VendorUserFactory
 from tierdesk.accounts.roles import Role
