@@ -48,7 +48,12 @@ def is_vendor(user: Any) -> bool:
 def is_banned(user: Any) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    return ForumProfile.objects.filter(user=user, is_banned=True).exists()
+    # Read once per request's user object: a page asks for every post it shows.
+    cached = getattr(user, "_forum_banned", None)
+    if cached is None:
+        cached = ForumProfile.objects.filter(user=user, is_banned=True).exists()
+        user._forum_banned = cached
+    return bool(cached)
 
 
 def may_post(user: Any) -> bool:

@@ -162,7 +162,7 @@ def to_case(request: HttpRequest, pk: int) -> HttpResponse:
         service_error(request, exc)
         return _back(thread.pk)
     messages.success(request, _("Your question is now case #%(id)s.") % {"id": case.pk})
-    return redirect("tickets:case-detail", pk=case.pk)
+    return redirect("case-detail", pk=case.pk)
 
 
 @require_POST
