@@ -1,0 +1,101 @@
+"""The staff's pages: the log with feedback, the deflection rate, unanswered groups; 404 for
+customers; bounded queries on the lists."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.urls import reverse
+
+from tierdesk.assistant.models import Conversation, Handoff, Turn
+from tierdesk.assistant.selectors.chat_staff import group_by_similarity
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def conversation(user=None, *turns, case=None):
+    account = user.account if user else None
+    found = Conversation.objects.create(user=user, account=account, language="en")
+    for question, decision, reason, helpful in turns:
+        turn = Turn.objects.create(
+            conversation=found,
+            question=question,
+            decision=decision,
+            handoff_reason=reason,
+            helpful=helpful,
+        )
+        if decision == "handoff":
+            Handoff.objects.create(conversation=found, turn=turn, offers=["search"], case=case)
+    return found
+
+
+@pytest.fixture
+def log(people):
+    conversation(None, ("password", "answer", "", True))
+    conversation(people["pro"], ("invoice", "answer", "", False))
+    conversation(None, ("How do I export call records to Excel?", "handoff", "unsure", None))
+    conversation(None, ("export the call log as a spreadsheet", "handoff", "unsure", None))
+    conversation(None, ("Come esporto il registro chiamate in Excel?", "handoff", "unsure", None))
+    conversation(None, ("operator", "handoff", "asked", None))
+    Conversation.objects.create(language="en")  # opened, never asked: not counted
+
+
+@pytest.mark.parametrize("route", ["assistant:staff-conversations", "assistant:staff-unanswered"])
+@pytest.mark.parametrize("who", [None, "free", "pro"])
+def test_staff_pages_do_not_exist_for_customers(people, route, who):
+    client = client_for(people[who] if who else None)
+    assert client.get(reverse(route)).status_code == 404
+
+
+def test_the_log_shows_feedback_and_the_deflection_rate(log, people, django_assert_max_num_queries):
+    client = client_for(people["supervisor"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("assistant:staff-conversations"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("data-conversation=") == 6
+    # 6 conversations with a question, 4 handed off: 2 deflected, 33 %.
+    assert "33%" in html
+    assert "Pro Co" in html
+
+
+def test_the_log_stays_bounded_with_many_conversations(people, django_assert_max_num_queries):
+    for n in range(30):
+        conversation(people["pro"], (f"question {n}", "answer", "", n % 2 == 0))
+    client = client_for(people["agent"])
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("assistant:staff-conversations")).status_code == 200
+
+
+def test_one_conversation_shows_its_turns(log, people, django_assert_max_num_queries):
+    found = Conversation.objects.get(user=people["pro"])
+    client = client_for(people["agent"])
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("assistant:staff-conversation", args=[found.pk]))
+    assert "invoice" in response.content.decode()
+    assert (
+        client_for(people["pro"])
+        .get(reverse("assistant:staff-conversation", args=[found.pk]))
+        .status_code
+        == 404
+    )
+
+
+def test_unanswered_questions_are_grouped_across_languages(log, people):
+    client = client_for(people["agent"])
+    response = client.get(reverse("assistant:staff-unanswered"))
+    html = response.content.decode()
+    rows = response.context["rows"]
+    # The three ways of asking to export the call log are one group; "operator" is not there.
+    assert rows[0][0].count == 3
+    assert "operator" not in html
+    assert reverse("admin:assistant_faqentry_add") + "?question=" in html
+
+
+def test_grouping_is_greedy_by_cosine():
+    a = np.array([1.0, 0.0], dtype=np.float32)
+    b = np.array([0.96, 0.28], dtype=np.float32)
+    c = np.array([0.0, 1.0], dtype=np.float32)
+    assert group_by_similarity(np.stack([a, b, c]), 0.9) == [[0, 1], [2]]
