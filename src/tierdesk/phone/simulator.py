@@ -29,6 +29,7 @@ class Turn:
     params: dict[str, str]
     status: int
     said: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
     verbs: list[str] = field(default_factory=list)
     twiml: str = ""
 
@@ -48,11 +49,11 @@ class CallResult:
         return [text for turn in self.turns for text in turn.said]
 
 
-def django_transport(base_url: str = "http://testserver") -> Transport:
+def django_transport(host: str = "testserver") -> Transport:
     """Post through Django's test client (in-process; the database of the current settings)."""
     from django.test import Client
 
-    client = Client()
+    client = Client(HTTP_HOST=host)
 
     def post(path: str, params: Mapping[str, str], signature: str) -> tuple[int, str]:
         response = client.post(path, dict(params), HTTP_X_TWILIO_SIGNATURE=signature)
@@ -109,6 +110,7 @@ class Simulator:
             for node in root.iter():
                 if node.tag == "Say" and node.text:
                     turn.said.append(node.text)
+                    turn.languages.append(node.get("language", ""))
                 if node.tag != "Response":
                     turn.verbs.append(node.tag)
         return turn
