@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 
 from tests.factories import VendorUserFactory
 from tierdesk.accounts.roles import Role
@@ -19,7 +19,7 @@ from .conftest import FIRST_NUMBER, make_account
 
 pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="row locks between threads need PostgreSQL"
+    connection.vendor != "postgresql", reason="row locks between threads need PostgreSQL"
 )
 
 
