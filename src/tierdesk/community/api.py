@@ -1,0 +1,357 @@
+"""API of the forum under /api/v1/community/: threads, replies, votes, accept, flag, moderation.
+
+Reads are public (no credential: a visitor); writes need a signed-in member whose plan allows
+posting (every plan does), and the moderation endpoints a moderator (403 for anyone else). Every
+rule is the pages' (selectors.forum_access and the services); hidden things answer 404.
+"""
+
+from typing import Annotated, Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from tierdesk.accounts.models import User
+from tierdesk.config.api_types import (
+    MAX_OFFSET,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Pagination,
+    PathId,
+    Text,
+)
+
+from .models import ForumCategory, Post, Thread
+from .schemas import (
+    AcceptIn,
+    FlaggedPostOut,
+    FlagIn,
+    FlagOut,
+    ForumCategoryOut,
+    PostModerationIn,
+    PostOut,
+    ReplyIn,
+    SimilarOut,
+    StateValue,
+    ThreadDetailOut,
+    ThreadIn,
+    ThreadModerationIn,
+    ThreadOut,
+    VoteIn,
+    VoteOut,
+)
+from .selectors import forum_pages
+from .selectors.forum_access import access_post, access_thread, display_name, is_moderator
+from .selectors.forum_similar import similar_threads
+from .services import forum_moderation as moderation
+from .services.forum_posts import reply_create, thread_create
+from .services.forum_votes import solution_accept, vote_cast
+
+PREFIX = "/community"
+router = Router(tags=["community"])
+
+
+def _visitor(request: HttpRequest) -> AnonymousUser:
+    return AnonymousUser()
+
+
+def _read_auth() -> list[Any]:
+    from tierdesk.config.api import BearerTokenAuth, SessionCsrfAuth
+
+    return [BearerTokenAuth(), SessionCsrfAuth(), _visitor]
+
+
+READ_AUTH = _read_auth()
+
+
+def _reader(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _member(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, User):
+        raise PermissionDenied(_("Sign in to post."))
+    return user
+
+
+def _moderator(request: HttpRequest) -> User:
+    user = _member(request)
+    if not is_moderator(user):
+        raise PermissionDenied(_("Only moderators may do this."))
+    return user
+
+
+def _poster(user: Any) -> dict[str, Any]:
+    staff, expert, reputation = forum_pages.badges(user)
+    return {"name": display_name(user), "staff": staff, "expert": expert, "reputation": reputation}
+
+
+def _thread_row(thread: Thread) -> dict[str, Any]:
+    return {
+        "id": thread.pk,
+        "title": thread.title,
+        "category": thread.category.slug,
+        "language": thread.language,
+        "author": _poster(thread.author),
+        "tags": [tag.slug for tag in thread.tags.all()],
+        "reply_count": thread.reply_count,
+        "score": thread.score,
+        "solved": thread.accepted_post_id is not None,
+        "locked": thread.is_locked,
+        "hidden": thread.is_hidden,
+        "duplicate_of": thread.duplicate_of_id,
+        "created_at": thread.created_at,
+        "last_activity_at": thread.last_activity_at,
+        "url": reverse("community:thread", args=[thread.pk]),
+    }
+
+
+def _post_row(view: forum_pages.PostView) -> dict[str, Any]:
+    post = view.post
+    return {
+        "id": post.pk,
+        "author": {
+            "name": view.author_name,
+            "staff": view.is_staff,
+            "expert": view.is_expert,
+            "reputation": view.reputation,
+        },
+        "is_question": post.is_question,
+        "accepted": view.accepted,
+        "body": post.body,
+        "body_html": post.body_html,
+        "score": post.score,
+        "my_vote": view.my_vote,
+        "hidden": post.is_hidden,
+        "created_at": post.created_at,
+        "edited_at": post.edited_at,
+        "images": [reverse("community:image", args=[image.pk]) for image in view.images],
+    }
+
+
+def _view(post: Post) -> forum_pages.PostView:
+    staff, expert, reputation = forum_pages.badges(post.author)
+    return forum_pages.PostView(
+        post=post,
+        author_name=display_name(post.author),
+        is_staff=staff,
+        is_expert=expert,
+        reputation=reputation,
+    )
+
+
+def _detail(request: HttpRequest, thread: Thread, page: int = 1) -> dict[str, Any]:
+    question, accepted, found, others = forum_pages.thread_posts(_reader(request), thread, page)
+    return _thread_row(thread) | {
+        "question": _post_row(question) if question else None,
+        "accepted": _post_row(accepted) if accepted else None,
+        "replies": [_post_row(view) for view in others],
+        "reply_pages": found.paginator.num_pages,
+    }
+
+
+def _category(slug: str) -> ForumCategory:
+    found = ForumCategory.objects.filter(slug=slug).first()
+    if found is None:
+        raise ValidationError({"category": _("No category has this slug.")})
+    return found
+
+
+class _ThreadRows:
+    def __init__(self, queryset: Any) -> None:
+        self.queryset = queryset.prefetch_related("tags")
+
+    def all(self) -> "_ThreadRows":
+        return self
+
+    def count(self) -> int:
+        return int(self.queryset.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [_thread_row(thread) for thread in self.queryset[window]]
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+@router.get("/categories", response={200: list[ForumCategoryOut], **READ_ERRORS}, auth=READ_AUTH)
+def category_list(request: HttpRequest) -> list[ForumCategory]:
+    """Every category: a product area in one language."""
+    return list(forum_pages.categories())
+
+
+@router.get("/threads", response={200: list[ThreadOut], **READ_ERRORS}, auth=READ_AUTH)
+@paginate(Pagination)
+def thread_list(
+    request: HttpRequest,
+    category: Annotated[Text | None, Query(None, max_length=80)] = None,
+    state: Annotated[StateValue | None, Query(None)] = None,
+    tag: Annotated[Text | None, Query(None, max_length=50)] = None,
+) -> Any:
+    """Threads the caller may read, newest activity first."""
+    found = ForumCategory.objects.filter(slug=category).first() if category else None
+    if category and found is None:
+        return _ThreadRows(Thread.objects.none())
+    rows = forum_pages.thread_list(
+        _reader(request), category=found, state=state or "", tag=tag or ""
+    )
+    return _ThreadRows(rows)
+
+
+@router.get("/threads/{thread_id}", response={200: ThreadDetailOut, **READ_ERRORS}, auth=READ_AUTH)
+def thread_detail(
+    request: HttpRequest,
+    thread_id: PathId,
+    page: Annotated[int, Query(1, ge=1, le=MAX_OFFSET)] = 1,
+) -> dict[str, Any]:
+    """A thread: its question, the accepted solution, then a page of 50 other replies."""
+    return _detail(request, access_thread(_reader(request), pk=thread_id), page)
+
+
+@router.get("/similar", response={200: list[SimilarOut], **READ_ERRORS}, auth=READ_AUTH)
+def similar(
+    request: HttpRequest,
+    title: Annotated[Text, Query(..., min_length=1, max_length=200)],
+) -> list[dict[str, Any]]:
+    """Threads like a title being typed, in either language, solved ones first."""
+    return [
+        {
+            "id": found.id,
+            "title": found.title,
+            "solved": found.solved,
+            "url": reverse("community:thread", args=[found.id]),
+        }
+        for found in similar_threads(title)
+    ]
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+@router.post("/threads", response={201: ThreadDetailOut, **WRITE_ERRORS})
+def thread_post(request: HttpRequest, payload: ThreadIn) -> Status[dict[str, Any]]:
+    """Ask a question (the same limits as the page: new members post and link less)."""
+    user = _member(request)
+    thread = thread_create(
+        actor=user,
+        category=_category(payload.category),
+        title=payload.title,
+        body=payload.body,
+        tags=payload.tags,
+    )
+    return Status(201, _detail(request, thread))
+
+
+@router.post("/threads/{thread_id}/replies", response={201: PostOut, **WRITE_ERRORS})
+def reply_post(request: HttpRequest, thread_id: PathId, payload: ReplyIn) -> Status[dict[str, Any]]:
+    """Answer a thread."""
+    user = _member(request)
+    thread = access_thread(user, pk=thread_id)
+    post = reply_create(actor=user, thread=thread, body=payload.body)
+    return Status(201, _post_row(_view(post)))
+
+
+@router.post("/posts/{post_id}/vote", response={200: VoteOut, **WRITE_ERRORS})
+def vote(request: HttpRequest, post_id: PathId, payload: VoteIn) -> dict[str, int]:
+    """Vote on a question or a reply: one vote per member, changeable (0 takes it back)."""
+    user = _member(request)
+    return {"score": vote_cast(actor=user, post=access_post(user, pk=post_id), value=payload.value)}
+
+
+@router.post("/threads/{thread_id}/accept", response={200: ThreadDetailOut, **WRITE_ERRORS})
+def accept(request: HttpRequest, thread_id: PathId, payload: AcceptIn) -> dict[str, Any]:
+    """Mark the accepted solution (the asker or a moderator)."""
+    user = _member(request)
+    thread = access_thread(user, pk=thread_id)
+    post = access_post(user, pk=payload.post) if payload.post else None
+    solution_accept(actor=user, thread=thread, post=post)
+    return _detail(request, thread)
+
+
+@router.post("/posts/{post_id}/flag", response={201: FlagOut, **WRITE_ERRORS})
+def flag(request: HttpRequest, post_id: PathId, payload: FlagIn) -> Status[dict[str, Any]]:
+    """Flag a post for the moderators (once per member and post)."""
+    user = _member(request)
+    found = moderation.flag_create(
+        actor=user, post=access_post(user, pk=post_id), reason=payload.reason, note=payload.note
+    )
+    return Status(201, {"id": found.pk, "reason": found.reason})
+
+
+# --- moderation -------------------------------------------------------------------------------
+
+
+@router.get("/moderation/flags", response={200: list[FlaggedPostOut], **READ_ERRORS})
+def flagged(request: HttpRequest) -> list[dict[str, Any]]:
+    """The moderation queue: posts with open flags, most flagged first (first 100)."""
+    user = _moderator(request)
+    return [
+        {
+            "post": post.pk,
+            "thread": post.thread_id,
+            "author": _poster(post.author),
+            "body": post.body,
+            "open_flags": post.open_flags,  # type: ignore[attr-defined]
+            "reasons": forum_pages.flag_reasons(post),
+        }
+        for post in forum_pages.moderation_queue(user)[:100]
+    ]
+
+
+@router.post("/posts/{post_id}/moderation", response={200: PostOut, **WRITE_ERRORS})
+def post_moderation(
+    request: HttpRequest, post_id: PathId, payload: PostModerationIn
+) -> dict[str, Any]:
+    """Hide or show a post, dismiss its flags, or ban or let again its poster (logged)."""
+    user = _moderator(request)
+    post = access_post(user, pk=post_id)
+    if payload.action in ("hide", "unhide"):
+        moderation.post_hide(
+            actor=user, post=post, hidden=payload.action == "hide", note=payload.note
+        )
+    elif payload.action == "dismiss":
+        moderation.flags_dismiss(actor=user, post=post, note=payload.note)
+    else:
+        moderation.user_ban(
+            actor=user, user=post.author, banned=payload.action == "ban", note=payload.note
+        )
+    post = Post.objects.select_related("author", "author__forum_profile").get(pk=post.pk)
+    return _post_row(_view(post))
+
+
+@router.post("/threads/{thread_id}/moderation", response={200: ThreadOut, **WRITE_ERRORS})
+def thread_moderation(
+    request: HttpRequest, thread_id: PathId, payload: ThreadModerationIn
+) -> dict[str, Any]:
+    """Lock, unlock, move, merge into another thread, or close as its duplicate (logged)."""
+    user = _moderator(request)
+    thread = access_thread(user, pk=thread_id)
+    if payload.action in ("lock", "unlock"):
+        moderation.thread_lock(
+            actor=user, thread=thread, locked=payload.action == "lock", note=payload.note
+        )
+    elif payload.action == "move":
+        if not payload.category:
+            raise ValidationError({"category": _("Choose a category.")})
+        moderation.thread_move(
+            actor=user, thread=thread, category=_category(payload.category), note=payload.note
+        )
+    else:
+        if not payload.target:
+            raise ValidationError({"target": _("Give the other thread's id.")})
+        other = access_thread(user, pk=payload.target)
+        if payload.action == "merge":
+            moderation.thread_merge(actor=user, source=thread, target=other, note=payload.note)
+        else:
+            moderation.thread_close_duplicate(
+                actor=user, thread=thread, original=other, note=payload.note
+            )
+    return _thread_row(Thread.objects.select_related("category", "author").get(pk=thread.pk))
