@@ -31,14 +31,14 @@ def language_field(default: str | None = None) -> models.CharField[str, str]:
     )
 
 
-def visibility_field() -> models.CharField[str, str]:
+def visibility_field(*, db_index: bool = True) -> models.CharField[str, str]:
     """Who may read the row: one of Visibility, public by default."""
     return models.CharField(
         _("visibility"),
         max_length=16,
         choices=Visibility.choices,
         default=Visibility.PUBLIC,
-        db_index=True,
+        db_index=db_index,
     )
 
 

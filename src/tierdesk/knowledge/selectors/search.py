@@ -46,10 +46,9 @@ MAX_LIMIT = 100
 # Counting stops here: "1,000+ results" (a reader never pages that far, and counting every
 # match of a common word in 100,000 articles is most of a search's time).
 COUNT_CAP = 1000
-# A query matching more than FEW ranks only its CANDIDATES most recent matches: BM25 (or
-# ts_rank) over every article that says "account" would cost ten times the rest of the search.
+# SQLite: a query matching more than FEW ranks no BM25 (see _sqlite_page_many); PostgreSQL ranks
+# the first COUNT_CAP + 1 matches (see _pg_matches).
 FEW = 500
-CANDIDATES = 500
 # Where a guide or a video opens (built by the guides and videos part): args [slug].
 ROUTES: dict[str, str] = {
     SearchKind.GUIDE: "knowledge:guide",
@@ -299,43 +298,64 @@ def _pg_where(
     return " AND ".join(where), where_params + params, rank, rank_params
 
 
-def _pg_page(
-    where: str,
-    params: list[Any],
-    rank: str,
-    rank_params: list[Any],
-    limit: int,
-    offset: int,
-    *,
-    many: bool,
-) -> list[tuple[int, float]]:
-    if many:
-        sql = (
-            f"SELECT id, score FROM (SELECT id, {rank} AS score FROM knowledge_searchentry "  # noqa: S608
-            f"WHERE {where} ORDER BY id DESC LIMIT %s) c "
-            "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s"
-        )
-        values = [*rank_params, *params, CANDIDATES, limit, offset]
+def _pg_whole_words(query: Query) -> Query:
+    """The query without its prefix where the last word, as typed, is a word of its language.
+
+    As _whole_words for SQLite: `phone:*` unions the lists of every lexeme that starts with
+    `phone`, `phone` reads one. The check reads the language's partial GIN index (migration
+    0005): a fraction of a millisecond, a word that is nowhere included.
+    """
+    prefixes = dict(query.prefixes)
+    with connection.cursor() as cursor:
+        for language, prefix in query.prefixes.items():
+            stems = query.stems.get(language)
+            if not (prefix and stems):
+                continue
+            config = PG_CONFIG.get(language, "simple")
+            cursor.execute(
+                "SELECT 1 FROM knowledge_searchentry WHERE language = %s "  # noqa: S608
+                f"AND search_vector @@ to_tsquery('{config}'::regconfig, %s) LIMIT 1",
+                [language, stems[-1]],
+            )
+            prefixes[language] = cursor.fetchone() is None
+    return replace(query, prefixes=prefixes)
+
+
+def _pg_matches(
+    where: str, params: list[Any], rank: str, rank_params: list[Any]
+) -> list[tuple[int, str, float]]:
+    """The first COUNT_CAP + 1 matches (id, kind, rank), in the order the index yields them.
+
+    One query gives the counts and the candidates to rank: with at most COUNT_CAP matches they
+    are all ranked (ts_rank, the title weighing more); with more, the first COUNT_CAP + 1 the
+    bitmap scan reads are (no ORDER BY: sorting every match of a common word by anything is
+    most of a search's time at 100,000 entries).
+    """
+    sql = (
+        f"SELECT id, kind, {rank} FROM (SELECT id, kind, language, search_vector "  # noqa: S608
+        f"FROM knowledge_searchentry WHERE {where} LIMIT %s) c"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rank_params, *params, COUNT_CAP + 1])
+        return [(int(pk), kind, float(score)) for pk, kind, score in cursor.fetchall()]
+
+
+def _pg_search(
+    parsed: Query, languages: list[str], wanted: list[str] | None, filters: dict[str, Any]
+) -> tuple[dict[str, int], int, list[tuple[int, float]]]:
+    """Counts by kind, matches of the wanted kinds, and those matches best first."""
+    parsed = _pg_whole_words(parsed)
+    rows = _pg_matches(*_pg_where(parsed, languages, kinds=None, **filters))
+    counts: dict[str, int] = {}
+    for _pk, kind, _score in rows:
+        counts[kind] = counts.get(kind, 0) + 1
+    if wanted is not None and len(rows) > COUNT_CAP:
+        # The sample says little about a rare kind among many matches: ask for it.
+        rows = _pg_matches(*_pg_where(parsed, languages, kinds=wanted, **filters))
     else:
-        sql = (
-            f"SELECT id, {rank} AS score FROM knowledge_searchentry WHERE {where} "  # noqa: S608
-            "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s"
-        )
-        values = [*rank_params, *params, limit, offset]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
-
-
-def _pg_counts(where: str, params: list[Any]) -> dict[str, int]:
-    """Matches by kind, the first COUNT_CAP + 1 of them at most."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT kind, COUNT(*) FROM (SELECT kind FROM knowledge_searchentry "  # noqa: S608
-            f"WHERE {where} LIMIT %s) c GROUP BY kind",
-            [*params, COUNT_CAP + 1],
-        )
-        return {kind: int(n) for kind, n in cursor.fetchall()}
+        rows = [row for row in rows if wanted is None or row[1] in wanted]
+    ranked = sorted(((pk, score) for pk, _kind, score in rows), key=lambda r: (-r[1], -r[0]))
+    return counts, len(rows), ranked
 
 
 # --- the interface --------------------------------------------------------------------------
@@ -415,13 +435,9 @@ def search(
     filters: dict[str, Any] = {"visibilities": visibilities, "category_id": category_id}
     # Counted by kind (the first COUNT_CAP + 1 matches), then one page of the kinds asked for.
     counts: dict[str, int]
+    ranked: list[tuple[int, float]] = []
     if connection.vendor == "postgresql":
-        where, params, _rank, _p = _pg_where(parsed, languages, kinds=None, **filters)
-        counts = _pg_counts(where, params)
-        matched = sum(n for k, n in counts.items() if wanted is None or k in wanted)
-        if wanted is not None and sum(counts.values()) > COUNT_CAP:
-            where, params, _rank, _p = _pg_where(parsed, languages, kinds=wanted, **filters)
-            matched = sum(_pg_counts(where, params).values())
+        counts, matched, ranked = _pg_search(parsed, languages, wanted, filters)
     else:
         counts = _sqlite_counts(_fts(parsed, languages, kinds=None, **filters))
         matched = sum(n for k, n in counts.items() if wanted is None or k in wanted)
@@ -434,13 +450,11 @@ def search(
     results.total = min(matched, COUNT_CAP)
     if not matched or offset >= COUNT_CAP:
         return results
-    many = matched > FEW
     if connection.vendor == "postgresql":
-        where, params, rank, rank_params = _pg_where(parsed, languages, kinds=wanted, **filters)
-        page = _pg_page(where, params, rank, rank_params, limit, offset, many=many)
+        page = ranked[offset : offset + limit]
     else:
         fts = _fts(parsed, languages, kinds=wanted, **filters)
-        page = _sqlite_page(fts, limit, offset, many=many)
+        page = _sqlite_page(fts, limit, offset, many=matched > FEW)
     if not page:
         return results
     scores = dict(page)
