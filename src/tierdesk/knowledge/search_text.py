@@ -47,10 +47,25 @@ _IT_STOP = (
 STOPWORDS = {"en": frozenset(_EN_STOP.split()), "it": frozenset(_IT_STOP.split())}
 
 
+class _Combining(dict[int, int | None]):
+    """str.translate's table that drops combining marks (accents), filled as characters come:
+    a C-level lookup per character instead of a Python call (indexing is mostly this)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_DROP_COMBINING = _Combining()
+
+
 def fold(text: str) -> str:
     """Case-folded, without accents: "Caffè Città" -> "caffe citta"."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if not decomposed.isascii():
+        decomposed = decomposed.translate(_DROP_COMBINING)
+    return decomposed.casefold()
 
 
 @lru_cache(maxsize=4)
@@ -77,9 +92,32 @@ def words(text: str) -> list[str]:
     return WORD.findall(fold(text))
 
 
+class _Stems(dict[str, str]):
+    """One language's word -> stem, filled as words come (a C-level lookup per word of a
+    document; lru_cache's two-argument key costs more than the stemming it saves)."""
+
+    LIMIT = 200_000
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[word] = stem(word, self.language)
+        return value
+
+
+_STEMS: dict[str, _Stems] = {}
+
+
 def terms(text: str, language: str) -> str:
     """What the index holds for a text: its stems, space-separated."""
-    return " ".join(stem(word, language) for word in words(text))
+    stems = _STEMS.get(language)
+    if stems is None:
+        stems = _STEMS[language] = _Stems(language)
+    return " ".join(map(stems.__getitem__, words(text)))
 
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
