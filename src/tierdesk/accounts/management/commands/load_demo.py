@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tierdesk.accounts.services.demo import demo_load
 from tierdesk.accounts.services.support_numbers import demo_support_numbers_load
 from tierdesk.assistant.services.faq_demo import demo_faq_load
+from tierdesk.community.services.forum_demo import demo_forum_load
 from tierdesk.knowledge.services.demo_content import demo_help_center_load
 from tierdesk.tickets.services.demo_cases import demo_cases_load
 
@@ -19,8 +20,8 @@ from tierdesk.tickets.services.demo_cases import demo_cases_load
 class Command(BaseCommand):
     help = (
         "Load the demo data set: four regions with their support numbers, accounts on every "
-        "plan, customers and staff, cases in every state, the help center and the assistant's "
-        "FAQ entries."
+        "plan, customers and staff, cases in every state, the help center, the assistant's "
+        "FAQ entries and the community's threads."
     )
 
     def _table(self, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             cases = demo_cases_load()
             help_center = demo_help_center_load()
             faq_entries = demo_faq_load()  # after the help center: entries link its articles
+            forum_threads = demo_forum_load()  # after the users: they ask and answer
         if numbers:
             report.created["support numbers"] = numbers
         if cases.created:
@@ -45,6 +47,8 @@ class Command(BaseCommand):
             report.created["help-center items"] = help_center.created + help_center.changed
         if faq_entries:
             report.created["assistant FAQ entries"] = faq_entries
+        if forum_threads:
+            report.created["community threads"] = forum_threads
         if report.created_anything:
             made = ", ".join(f"{count} {what}" for what, count in sorted(report.created.items()))
             self.stdout.write(_("Created: %(made)s.") % {"made": made})
