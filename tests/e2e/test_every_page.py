@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.community import world as forum
 from tests.e2e.browsing import DESKTOP, PHONE, keep, new_page, overflow, serious_violations
 from tests.e2e.help_media import guide_and_video
 from tests.factories import (
@@ -137,6 +138,18 @@ PAGES = [
     Page("knowledge:search", "customer"),
     Page("knowledge:gaps", "agent"),
     Page("knowledge:deflection", "agent"),
+    Page("community:index", "visitor", forum.made),
+    Page("community:index", "customer", forum.made),
+    Page("community:category", "visitor", forum.category_kwargs),
+    Page("community:thread", "visitor", forum.thread_kwargs),
+    Page("community:thread", "customer", forum.thread_kwargs),
+    Page("community:thread", "agent", forum.thread_kwargs),
+    Page("community:thread_new", "customer", forum.made),
+    Page("community:post-edit", "customer", forum.question_kwargs),
+    Page("community:post-history", "visitor", forum.question_kwargs),
+    Page("community:unsubscribe", "visitor", forum.token_kwargs),
+    Page("community:moderation", "agent", forum.made),
+    Page("community:audit", "agent", forum.made),
     Page("assistant:page", "visitor"),
     Page("assistant:page", "customer"),
     Page("assistant:faq-entry", "visitor", _faq_entry),
@@ -205,6 +218,18 @@ NOT_PAGES = {
     "tickets:attachment": "a file download",
     "tickets:console-clocks": "an htmx fragment of the console case page",
     "healthz": "JSON for load balancers",
+    "community:similar": "an htmx fragment of the ask page (tests/community/test_pages.py)",
+    "community:image": "an attached image (tests/community/test_connections.py)",
+    "community:reply": POST_ONLY,
+    "community:accept": POST_ONLY,
+    "community:follow": POST_ONLY,
+    "community:category-follow": POST_ONLY,
+    "community:to-case": POST_ONLY,
+    "community:to-article": POST_ONLY,
+    "community:thread-moderate": POST_ONLY,
+    "community:vote": POST_ONLY,
+    "community:flag": POST_ONLY,
+    "community:post-moderate": POST_ONLY,
     "phone:console-queue": "an htmx fragment of the phone console (tests/phone)",
     "phone:console-take": POST_ONLY,
     "phone:console-wrap-up": POST_ONLY,
