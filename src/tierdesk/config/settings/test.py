@@ -16,3 +16,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PHONE_AUTH_TOKEN = PHONE_DEV_AUTH_TOKEN  # noqa: F405
+# The help center's search without its semantic side (no sentence encoder per test); the tests
+# of it turn it on (tests/knowledge/test_semantic.py, tests/e2e/test_help_semantic.py).
+KNOWLEDGE_SEMANTIC_SEARCH = False
