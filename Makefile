@@ -12,7 +12,7 @@ PRODUCTION_FLAGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: bench-search assets run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases bench-pages clean
+.PHONY: bench-phone bench-search assets run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -94,3 +94,8 @@ clean:
 ##   make bench-search BENCH_ARGS="--sizes 10000,100000 --db sqlite --samples 40"
 bench-search: install-dev
 	$(BIN)/python bench/search_bench.py $(BENCH_ARGS)
+
+## bench-phone: phone support's benchmark (not a test): webhook answer p95 with 50 calls queued,
+## the busy-hour simulation's waits and estimate MAE, e.g. make bench-phone BENCH_ARGS="--calls 200"
+bench-phone: install-dev
+	$(BIN)/python bench/phone_bench.py $(BENCH_ARGS)
