@@ -23,6 +23,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
 from twilio.twiml.voice_response import VoiceResponse
 
 from tierdesk.accounts.entitlements import (
@@ -283,14 +285,21 @@ def step_recording(
     requester = account_requester(call.account, call.caller)
     if requester is not None:
         try:
+            with translation.override(call.language):
+                subject = _("Voicemail from %(number)s") % {"number": call.from_number}
+                description = _(
+                    "Voicemail left outside business hours by %(number)s (severity "
+                    "%(severity)s).\n\nRecording: <%(url)s>"
+                ) % {
+                    "number": call.from_number,
+                    "severity": call.severity,
+                    "url": call.recording_url,
+                }
             opened = case_open(
                 actor=requester,
                 requester=requester,
-                subject=f"Voicemail from {call.from_number}",
-                description=(
-                    f"Voicemail left outside business hours by {call.from_number} "
-                    f"(severity {call.severity}).\n\nRecording: <{call.recording_url}>"
-                ),
+                subject=subject,
+                description=description,
                 severity=call.severity or 3,
                 channel=Channel.PHONE,
                 idempotency_key=f"phone-voicemail-{call.call_sid}",
