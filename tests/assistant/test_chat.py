@@ -256,3 +256,24 @@ def test_the_index_is_built_once_and_rebuilt_on_change(faq, monkeypatch):
     entry.delete()
     ask(client, "billing history", **HTMX)
     assert len(builds) == 3
+
+
+def test_the_same_answer_in_two_languages_is_answered_not_asked(db, monkeypatch):
+    from tierdesk.knowledge.models import Article, Category
+
+    category = Category.objects.create(slug="security", name_en="Security")
+    article = Article.objects.create(category=category)
+    for language, question in (
+        ("en", "How do I reset my password?"),
+        ("it", "Come reimposto la password?"),
+    ):
+        FaqEntry.objects.create(
+            language=language, question=question, answer=question, article=article
+        )
+    monkeypatch.setattr(faq_index, "RETRIEVAL", RetrievalSettings(margin=1.01, threshold=0.0))
+    client = client_for(None)
+    client.post("/i18n/setlang/", {"language": "it"})
+    ask(client, "password", **HTMX)
+    turn = last_turn()
+    assert turn.decision == DecisionKind.ANSWER
+    assert turn.entry.language == "it"

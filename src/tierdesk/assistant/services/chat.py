@@ -186,6 +186,30 @@ def _hand_off(
     return turn
 
 
+def _topic(user: Viewer | None, key: str) -> tuple[str, int] | None:
+    """The article a key is about (an FAQ entry's linked article), else the key's own object."""
+    found = cited(user, key)
+    if found.entry is not None:
+        if found.entry.article_id is not None:
+            return ("article", found.entry.article_id)
+        return ("faq", found.entry.pk)
+    if found.article is not None:
+        return ("article", found.article.article_id)
+    return None
+
+
+def _same_topic(user: Viewer | None, keys: list[str]) -> bool:
+    topics = {_topic(user, key) for key in keys}
+    return len(topics) == 1 and None not in topics
+
+
+def _language_of(user: Viewer | None, key: str) -> str:
+    found = cited(user, key)
+    if found.entry is not None:
+        return found.entry.language
+    return found.article.language if found.article is not None else ""
+
+
 def _visible_keys(user: Viewer | None, keys: tuple[str, ...]) -> list[str]:
     return [key for key in keys if (c := cited(user, key)).entry or c.article]
 
@@ -211,6 +235,10 @@ def assistant_ask(
     decision: Decision = decide(match, threshold=index.threshold, margin=index.settings.margin)
     if decision.kind == "clarify":
         keys = _visible_keys(user, decision.keys)[:2]
+        if len(keys) == 2 and _same_topic(user, keys):
+            # "Did you mean A or A?": the same answer in two languages (or an FAQ entry and the
+            # article it links). Answer, in the asker's language when one of them is.
+            keys = sorted(keys, key=lambda k: _language_of(user, k) != language)[:1]
         if len(keys) == 2:
             return _record(
                 conversation,

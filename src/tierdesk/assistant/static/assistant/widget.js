@@ -1,6 +1,6 @@
 // The assistant's panel (templates/assistant/_widget.html): a <details> that works without
 // this file. Here: Escape and the close button close it, focus moves to the question when it
-// opens and back to its button when it closes, the conversation loads when it first opens,
+// opens and back to its button when it closes, the conversation loads (htmx) when it opens,
 // and it stays open across pages (sessionStorage) until closed.
 (function () {
   "use strict";
@@ -17,13 +17,18 @@
     if (close) close.hidden = false;
     toggle.setAttribute("aria-controls", "assistant-box");
 
+    var loaded = false;
+
     function scrollDown() { if (log) log.scrollTop = log.scrollHeight; }
 
     function opened() {
       toggle.setAttribute("aria-expanded", panel.open ? "true" : "false");
       try { sessionStorage.setItem(KEY, panel.open ? "1" : ""); } catch (e) { /* private mode */ }
       if (panel.open) {
-        if (window.htmx) window.htmx.trigger(turns, "assistant-open");
+        if (window.htmx && turns && !loaded) {
+          loaded = true;  // the conversation so far, once per page
+          window.htmx.ajax("GET", turns.dataset.logUrl, { target: turns, swap: "innerHTML" });
+        }
         if (input) input.focus();
         scrollDown();
       }
