@@ -72,11 +72,8 @@ def queue_name(entry: QueueEntry) -> str:
 
 
 def call_start(*, params: Mapping[str, str], now: datetime) -> Call:
-    """The call of this CallSid, created at its first webhook."""
+    """A new call for this CallSid, at its first webhook (a second one breaks the unique key)."""
     sid = params.get("CallSid", "")
-    call = Call.objects.filter(call_sid=sid).first()
-    if call is not None:
-        return call
     to_number = params.get("To", "")
     dialled = dialled_number(to_number)
     return Call.objects.create(

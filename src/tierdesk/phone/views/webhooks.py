@@ -69,14 +69,14 @@ def _once(request: HttpRequest, step: str, digits: str, run: Step) -> HttpRespon
     now = timezone.now()
     try:
         with transaction.atomic():
-            call = flow.call_start(params=request.POST, now=now)
             call = (
                 Call.objects.select_for_update(of=("self",))
                 .select_related(
                     "account__license_plan", "account__support_plan", "region", "caller"
                 )
-                .get(pk=call.pk)
-            )
+                .filter(call_sid=sid)
+                .first()
+            ) or flow.call_start(params=request.POST, now=now)
             text = str(run(call, digits, urls(), now))
             WebhookRequest.objects.create(
                 call_sid=sid, step=step, digits=digits, twiml=text, at=now
