@@ -12,7 +12,7 @@ PRODUCTION_FLAGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: bench-phone bench-search assets run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases bench-pages clean
+.PHONY: bench-community bench-phone bench-search assets run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -99,3 +99,8 @@ bench-search: install-dev
 ## the busy-hour simulation's waits and estimate MAE, e.g. make bench-phone BENCH_ARGS="--calls 200"
 bench-phone: install-dev
 	$(BIN)/python bench/phone_bench.py $(BENCH_ARGS)
+
+## bench-community: the forum's benchmark (not a test): 100,000 threads, 500,000 replies; category
+## and thread pages, posting a reply, similar threads, e.g. make bench-community BENCH_ARGS="--samples 50"
+bench-community: install-dev
+	$(BIN)/python bench/community_bench.py $(BENCH_ARGS)
