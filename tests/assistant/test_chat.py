@@ -277,3 +277,19 @@ def test_the_same_answer_in_two_languages_is_answered_not_asked(db, monkeypatch)
     turn = last_turn()
     assert turn.decision == DecisionKind.ANSWER
     assert turn.entry.language == "it"
+
+
+def test_warming_builds_one_index_shared_by_readers_who_see_the_same(faq, monkeypatch):
+    builds = []
+    original = faq_index.Index.build
+
+    def counting(entries, **kwargs):
+        builds.append(len(entries))
+        return original(entries, **kwargs)
+
+    monkeypatch.setattr(faq_index.Index, "build", counting)
+    monkeypatch.setattr(faq_index.connection, "close", lambda: None)  # the test's transaction
+    faq_index.assistant_index_warm()
+    assert builds == [4]  # no article at all: every kind of reader sees the same four entries
+    ask(client_for(None), "I forgot my password", **HTMX)
+    assert builds == [4]

@@ -9,18 +9,28 @@ source, read once per question. A write of an FAQ entry or an article changes th
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Max
 
 from tierdesk.accounts.models import Viewer
 from tierdesk.assistant.retrieval import Entry, Index, RetrievalSettings
 from tierdesk.knowledge.choices import TranslationStatus
 from tierdesk.knowledge.models import ArticleTranslation
-from tierdesk.knowledge.selectors.access import visibilities_for
+from tierdesk.knowledge.selectors.access import (
+    EVERYTHING,
+    MEMBER,
+    PAID_MEMBER,
+    VISITOR,
+    visibilities_for,
+)
 
 from ..models import FaqEntry
+
+logger = logging.getLogger(__name__)
 
 FAQ_PREFIX = "faq:"
 ARTICLE_PREFIX = "article:"
@@ -30,6 +40,7 @@ RETRIEVAL = RetrievalSettings()
 
 _lock = threading.Lock()
 _built: dict[frozenset[str], tuple[object, Index]] = {}
+_by_entries: dict[tuple[object, tuple[str, ...]], Index] = {}
 
 
 @dataclass(frozen=True)
@@ -93,13 +104,24 @@ def index_entries(visibilities: frozenset[str]) -> list[Entry]:
 
 def assistant_index(user: Viewer | None, *, version: tuple[object, ...] | None = None) -> Index:
     """The built index for this reader's article visibility (rebuilt only when content moved)."""
-    visibilities = visibilities_for(user)
     key = (content_version() if version is None else version, RETRIEVAL)
+    return _index_for(visibilities_for(user), key)
+
+
+def _index_for(visibilities: frozenset[str], key: tuple[object, ...]) -> Index:
     with _lock:
         found = _built.get(visibilities)
         if found is not None and found[0] == key:
             return found[1]
-        index = Index.build(index_entries(visibilities), settings=RETRIEVAL)
+        entries = index_entries(visibilities)
+        # Readers of different visibilities often see the same entries (no paid-only article,
+        # say): they share one built index instead of paying for the same build twice.
+        same = tuple(entry.key for entry in entries)
+        shared = _by_entries.get((key, same))
+        index = shared or Index.build(entries, settings=RETRIEVAL)
+        for stale in [k for k in _by_entries if k[0] != key]:
+            del _by_entries[stale]
+        _by_entries[(key, same)] = index
         _built[visibilities] = (key, index)
         return index
 
@@ -108,3 +130,24 @@ def assistant_index_forget() -> None:
     """Drop the built indexes (tests; a process that wants to free their memory)."""
     with _lock:
         _built.clear()
+        _by_entries.clear()
+
+
+def assistant_index_warm() -> None:
+    """Build the indexes of every kind of reader now (a web process's start), not on the first
+    question. Errors are logged, never raised: a process without its tables still serves."""
+    try:
+        key = (content_version(), RETRIEVAL)
+        for visibilities in (VISITOR, MEMBER, PAID_MEMBER, EVERYTHING):
+            _index_for(visibilities, key)
+    except Exception:  # a warm-up must never take the web process down
+        logger.exception("assistant: the index could not be built at start")
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def assistant_index_warm_in_background() -> threading.Thread:
+    """Start `assistant_index_warm` in a daemon thread (config/wsgi.py calls it)."""
+    thread = threading.Thread(target=assistant_index_warm, name="assistant-index", daemon=True)
+    thread.start()
+    return thread
