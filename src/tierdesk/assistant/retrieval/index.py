@@ -1,4 +1,11 @@
-"""The index: built once from the entries, asked once per question."""
+"""The index: built once from the entries, asked once per question.
+
+Scoring (docs/assistant-retrieval.md, "How it decides"): the question's embedding goes through a
+softmax classifier fitted on the phrasings' embeddings; each entry's logit is raised by the
+lexical weight times its BM25 score (best phrasing, divided by the best entry's). The best
+fused score becomes a probability by a Platt fit learned from cross-validation on the phrasings
+themselves, which also sets the threshold (calibration.py).
+"""
 
 from __future__ import annotations
 
@@ -9,24 +16,31 @@ from pathlib import Path
 
 import numpy as np
 
-from tierdesk.assistant.retrieval import embeddings
+from tierdesk.assistant.retrieval import classifier, embeddings
+from tierdesk.assistant.retrieval.calibration import Platt, features, fit_platt, folds
 from tierdesk.assistant.retrieval.lexical import LexicalIndex
 from tierdesk.assistant.retrieval.types import Candidate, Entry, Match, RetrievalSettings
 
 
-def _softmax(x: np.ndarray) -> np.ndarray:
-    z = np.exp(x - x.max())
-    return z / z.sum()
+def entry_lexical(scores: np.ndarray, owners: np.ndarray, entries: int) -> np.ndarray:
+    """Per entry, its best phrasing's BM25 score, divided by the best entry's (0 if none)."""
+    out = np.zeros(entries, dtype=np.float32)
+    np.maximum.at(out, owners, scores.astype(np.float32))
+    top = float(out.max()) if entries else 0.0
+    return out / top if top > 0 else out
 
 
 class Index:
-    """Entries' phrasings embedded and indexed for BM25; `match` ranks entries for a question."""
+    """Entries' phrasings embedded, a classifier over them, BM25 per language, a calibration."""
 
     def __init__(
         self,
         entries: Sequence[Entry],
         settings: RetrievalSettings,
         vectors: np.ndarray,
+        model: classifier.LinearClassifier | None = None,
+        platt: Platt | None = None,
+        calibrated_threshold: float | None = None,
     ) -> None:
         self.entries = tuple(entries)
         self.settings = settings
@@ -39,64 +53,158 @@ class Index:
                 texts.append(phrasing)
                 languages.append(entry.language)
                 owners.append(number)
+        self.texts = texts
         self.owners = np.asarray(owners, dtype=np.int64)
         self.lexical = LexicalIndex(texts, languages)
+        if model is None and self.entries:
+            model = self.fit(np.arange(len(texts)))
+        self.model = model
+        if platt is None:
+            platt, calibrated_threshold = self.calibrate()
+        self.platt = platt
+        self.calibrated_threshold = calibrated_threshold
 
     @classmethod
     def build(cls, entries: Sequence[Entry], *, settings: RetrievalSettings | None = None) -> Index:
+        """Embed every phrasing, fit the classifier and calibrate: seconds for 1,500 phrasings."""
         entries = [e for e in entries if e.phrasings]
         texts = [p for e in entries for p in e.phrasings]
         return cls(entries, settings or RetrievalSettings(), embeddings.encode(texts))
 
-    @property
-    def threshold(self) -> float:
-        """The confidence below which `decide` should hand off."""
-        if self.settings.threshold is not None:
-            return self.settings.threshold
-        return 0.5
-
     def __len__(self) -> int:
         return len(self.entries)
 
+    @property
+    def threshold(self) -> float:
+        """The confidence below which `decide` should hand off (settings, else calibration)."""
+        if self.settings.threshold is not None:
+            return self.settings.threshold
+        if self.calibrated_threshold is not None:
+            return self.calibrated_threshold
+        return 0.0  # too few phrasings to calibrate: answer with the best entry
+
+    # Scoring.
+    def fit(self, rows: np.ndarray) -> classifier.LinearClassifier:
+        """The classifier over the given phrasing rows (classes: every entry's number)."""
+        return classifier.fit(
+            self.vectors[rows],
+            self.owners[rows],
+            len(self.entries),
+            l2=self.settings.l2,
+            steps=self.settings.steps,
+        )
+
+    def fused(
+        self,
+        model: classifier.LinearClassifier,
+        vector: np.ndarray,
+        lexical: np.ndarray,
+        rows: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Fused score of every entry for one question (lexical: BM25 per phrasing row).
+
+        rows: the phrasing rows the model knows (all by default): others count no lexical match.
+        """
+        logits = model.logits(vector[None, :])[0]
+        if rows is not None:
+            mask = np.zeros(len(lexical), dtype=bool)
+            mask[rows] = True
+            lexical = np.where(mask, lexical, 0.0)
+        return logits + self.settings.lexical_weight * entry_lexical(
+            lexical, self.owners, len(self.entries)
+        )
+
     def match(self, question: str, *, language: str | None = None, limit: int = 5) -> Match:
-        if not self.entries or not question.strip():
+        """The entries for a question, best first, with a calibrated confidence.
+
+        language: the question's, if known; BM25 tokenises the question for every language of
+        the index and the embeddings are multilingual, so it is not needed to match.
+        """
+        if not self.entries or self.model is None or not question.strip():
             return Match(candidates=(), confidence=0.0)
         vector = embeddings.encode([question])[0]
-        scores = self.entry_scores(question, vector)
-        probabilities = _softmax(scores / self.settings.temperature)
-        order = np.argsort(-scores, kind="stable")[:limit]
+        scores = self.fused(self.model, vector, self.lexical.scores(question))
+        return self.to_match(scores, limit)
+
+    def to_match(self, scores: np.ndarray, limit: int) -> Match:
+        confidence = float(self.platt.probability(features(scores))[0])
+        # Each other candidate: the best's confidence times its softmax share relative to it.
+        shares = classifier.softmax(scores / self.settings.temperature)
+        order = np.argsort(-scores, kind="stable")[: max(limit, 1)]
+        top_share = float(shares[order[0]])
         candidates = tuple(
             Candidate(
                 key=self.entries[i].key,
                 score=float(scores[i]),
-                confidence=float(probabilities[i]),
+                confidence=confidence * float(shares[i]) / top_share,
             )
             for i in order
         )
-        return Match(candidates=candidates, confidence=candidates[0].confidence)
+        return Match(candidates=candidates, confidence=confidence)
 
-    def entry_scores(self, question: str, vector: np.ndarray) -> np.ndarray:
-        """Fused score of each entry: max over its phrasings of cosine + weight * BM25/max."""
-        cosine = self.vectors @ vector
-        lexical = self.lexical.scores(question)
-        top = float(lexical.max())
-        if top > 0:
-            lexical = lexical / top
-        fused = cosine + self.settings.lexical_weight * lexical
-        out = np.full(len(self.entries), -np.inf, dtype=np.float32)
-        np.maximum.at(out, self.owners, fused)
-        return out
+    # Calibration.
+    def calibrate(self) -> tuple[Platt, float | None]:
+        """Platt fit and threshold from cross-validation on the phrasings (calibration.py)."""
+        feats, right, out = self.cross_validate()
+        if len(feats) == 0:
+            return Platt(weights=np.zeros(1), bias=0.0), None
+        # Out-of-scope questions weigh as `out_of_scope_share` of the traffic.
+        share = self.settings.out_of_scope_share
+        weights = np.ones(len(feats))
+        if out.any() and (~out).any():
+            weights[out] = share / (1 - share) * (~out).sum() / out.sum()
+        platt = fit_platt(feats, right, weights=weights)
+        self.calibration = (feats, right, out)  # kept for inspection (not saved)
+        # The threshold keeps `keep_right` of the held-out questions the model got right.
+        kept = feats[right]
+        if len(kept) == 0:
+            return platt, None
+        cut = np.quantile(kept[:, 0], 1 - self.settings.keep_right)
+        return platt, float(platt.probability(np.array([[cut]]))[0])
 
-    # Caching a built index (the embeddings are the slow part).
+    def cross_validate(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Features of held-out phrasings, whether the best entry was right, whether left out."""
+        rows_feats: list[np.ndarray] = []
+        rights: list[bool] = []
+        outs: list[bool] = []
+        for fold in folds(self.owners, len(self.entries), count=self.settings.folds):
+            if len(fold.train) == 0:
+                continue
+            model = self.fit(fold.train)
+            known = np.zeros(len(self.entries), dtype=bool)
+            known[self.owners[fold.train]] = True
+            for group, is_out in ((fold.held_in, False), (fold.held_out, True)):
+                for row in group:
+                    scores = self.fused(
+                        model, self.vectors[row], self.lexical.scores(self.texts[row]), fold.train
+                    )
+                    scores = scores[known]
+                    best = int(np.flatnonzero(known)[int(np.argmax(scores))])
+                    rows_feats.append(features(scores)[0])
+                    rights.append(not is_out and best == int(self.owners[row]))
+                    outs.append(is_out)
+        if not rows_feats:
+            return np.zeros((0, 1)), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+        return np.stack(rows_feats), np.asarray(rights), np.asarray(outs)
+
+    # Caching a built index (embedding and fitting are the slow parts).
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
-        pickle.dump((self.entries, self.settings, self.vectors), buffer)
+        state = (
+            self.entries,
+            self.settings,
+            self.vectors,
+            self.model,
+            self.platt,
+            self.calibrated_threshold,
+        )
+        pickle.dump(state, buffer)
         return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Index:
-        entries, settings, vectors = pickle.loads(data)  # noqa: S301 - our own cache files only
-        return cls(entries, settings, vectors)
+        entries, settings, vectors, model, platt, threshold = pickle.loads(data)  # noqa: S301 - our own cache files
+        return cls(entries, settings, vectors, model, platt, threshold)
 
     def save(self, path: str | Path) -> None:
         Path(path).write_bytes(self.to_bytes())

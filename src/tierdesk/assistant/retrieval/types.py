@@ -64,14 +64,23 @@ class Decision:
 class RetrievalSettings:
     """How an index scores; the defaults are the documented method (docs/assistant-retrieval.md).
 
-    lexical_weight: weight of the normalised BM25 score next to the embedding cosine.
-    temperature: softmax temperature over the entries' fused scores (cosine units).
+    lexical_weight: weight of the normalised BM25 score (0..1) added to the classifier's logits.
+    temperature: softmax temperature over fused scores, for the runners-up's confidences.
+    l2, steps: the classifier's L2 penalty and training steps.
+    folds: cross-validation folds of the calibration.
+    out_of_scope_share: the share of questions outside the FAQ the confidence assumes.
+    keep_right: the threshold rule: keep this share of the answers the calibration got right.
     threshold: the confidence below which to hand off; None lets the index choose it.
     margin: ask which entry was meant when the two best confidences are closer than this.
     """
 
-    lexical_weight: float = 0.3
-    temperature: float = 0.05
+    lexical_weight: float = 2.0
+    temperature: float = 1.0
+    l2: float = 1e-3
+    steps: int = 30
+    folds: int = 4
+    out_of_scope_share: float = 0.1
+    keep_right: float = 0.97
     # None: the index chooses its threshold from its own phrasings (Index.threshold).
     threshold: float | None = None
     margin: float = 0.1
