@@ -77,6 +77,8 @@ def test_a_paid_asker_turns_their_thread_into_a_case_linked_both_ways(people, ca
         thread_to_case(actor=people["helper"], thread=paid_thread)  # not the asker
     client = Client()
     client.force_login(people["paid"])
+    case_page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert f'href="{reverse("community:thread", args=[paid_thread.pk])}"' in case_page
     html = client.get(reverse("community:thread", args=[paid_thread.pk])).content.decode()
     assert f'href="{reverse("case-detail", args=[case.pk])}"' in html
     assert (

@@ -21,3 +21,13 @@ def poster(user: Any) -> str:
 def poster_badges(user: Any) -> dict[str, Any]:
     staff, expert, reputation = badges(user)
     return {"staff": staff, "expert": expert, "reputation": reputation}
+
+
+@register.simple_tag
+def case_threads(case: Any) -> list[Any]:
+    """The community threads a case was opened from (for the case pages' small link)."""
+    from ..models import Thread
+
+    if getattr(case, "channel", None) != "community":
+        return []
+    return list(Thread.objects.filter(case_id=case.pk, is_hidden=False).values("pk", "title"))
