@@ -17,6 +17,12 @@ included) and a long tail of made-up words, so that common words are in most art
 ones in a few; visibilities public 60 %, signed-in 20 %, paid 15 %, agents 5 %; 12 categories.
 The stems are those the services would write (search_text.terms, computed once per word).
 
+Semantic fusion (selectors.semantic) is on unless KNOWLEDGE_SEMANTIC_SEARCH=0 in the
+environment: the entries get random unit vectors as embeddings (the cost of the search does not
+depend on which vectors), and each query is encoded by the real encoder at every call (its
+per-process cache of query vectors is cleared before each one: a reader typing sends a new
+query each time), so the figures include the encoding.
+
 Not a test: CI never runs it. Usage:
 
     python bench/search_bench.py [--sizes 10000,100000] [--db sqlite,postgres] [--samples 60]
@@ -146,6 +152,10 @@ def _env(database_url: str, data_dir: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789",
+        # One BLAS thread per process, as serving does (the workers are the parallelism): on a
+        # busy machine OpenBLAS's second thread spins and makes one query's encoding ~15 times
+        # slower (measured: 2.4 ms of CPU with one thread, 32 ms with two, at load 14).
+        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1"),
     }
 
 
@@ -161,7 +171,8 @@ def _machine() -> str:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return (
         f"machine: {platform.platform()}, {os.cpu_count()} CPUs ({cpu}); "
-        f"Python {platform.python_version()}; load average at start {load}"
+        f"Python {platform.python_version()}; load average at start {load}; "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '1')}"
     )
 
 
@@ -234,12 +245,16 @@ def _child_main(args: argparse.Namespace, size: int) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from tierdesk.knowledge.services.search import semantic_enabled
+
+    if os.environ.get("KNOWLEDGE_SEMANTIC_SEARCH") == "0":
+        settings.KNOWLEDGE_SEMANTIC_SEARCH = False
     call_command("migrate", verbosity=0, interactive=False)
     started = time.perf_counter()
     world = build(size, random.Random(args.seed))
     build_seconds = time.perf_counter() - started
     run = measure(world, args.samples)
-    run.update(size=size, build_seconds=build_seconds)
+    run.update(size=size, build_seconds=build_seconds, semantic=semantic_enabled())
     (Path(settings.DATA_DIR) / "results.json").write_text(json.dumps(run))
     return 0
 
@@ -273,12 +288,21 @@ def _text(rng: random.Random, vocab: dict[str, list[str]], language: str, n: int
 
 def build(size: int, rng: random.Random) -> dict[str, Any]:
     """The categories and `size` index entries of articles; returns what measure() needs."""
+    import numpy as np
     from django.db import connection
     from django.utils import timezone
 
-    from tierdesk.knowledge.models import Article, ArticleTranslation, Category, SearchEntry
+    from tierdesk.knowledge.models import (
+        Article,
+        ArticleTranslation,
+        Category,
+        SearchEntry,
+        SearchIndexVersion,
+    )
     from tierdesk.knowledge.search_text import terms
-    from tierdesk.knowledge.services.search import filter_words
+    from tierdesk.knowledge.services.search import filter_words, semantic_enabled
+
+    semantic = semantic_enabled()
 
     categories = Category.objects.bulk_create(
         Category(slug=f"cat-{n}", name_en=f"Category {n}", name_it=f"Categoria {n}", position=n)
@@ -335,7 +359,15 @@ def build(size: int, rng: random.Random) -> dict[str, Any]:
             translations, specs, strict=True
         )
     ]
+    if semantic:
+        # Random unit vectors, not the encoder's (100,000 encodings would take most of an
+        # hour): what is measured is the search's cost, the same for any vectors.
+        vectors = np.random.default_rng(rng.randrange(2**32)).standard_normal((len(rows), 512))
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        for row, vector in zip(rows, vectors.astype(np.float16), strict=True):
+            row.embedding = vector.tobytes()
     SearchEntry.objects.bulk_create(rows, batch_size=2000)
+    SearchIndexVersion.objects.update_or_create(pk=1, defaults={"number": 1})
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("INSERT INTO knowledge_search(knowledge_search) VALUES ('optimize')")
@@ -360,6 +392,7 @@ def measure(world: dict[str, Any], samples: int) -> dict[str, Any]:
 
     from tierdesk.accounts.roles import Role
     from tierdesk.knowledge.selectors.search import search
+    from tierdesk.knowledge.selectors.semantic import query_vector
 
     people = {
         "visitor": AnonymousUser(),
@@ -374,6 +407,7 @@ def measure(world: dict[str, Any], samples: int) -> dict[str, Any]:
             found = search(user, query, **filters)
         timings, cpu = [], []
         for _ in range(samples):
+            query_vector.cache_clear()
             started, started_cpu = time.perf_counter(), time.process_time()
             search(user, query, **filters)
             timings.append((time.perf_counter() - started) * 1000)
@@ -403,7 +437,8 @@ def measure(world: dict[str, Any], samples: int) -> dict[str, Any]:
 def _print_run(run: dict[str, Any]) -> None:
     print(
         f"\n{run['database']}, {run['size']:,} articles "
-        f"(built in {run['build_seconds']:.0f} s): search() in-process, ms"
+        f"(built in {run['build_seconds']:.0f} s): search() in-process, ms, "
+        f"semantic fusion {'on' if run.get('semantic') else 'off'}"
     )
     # cpu: this process's CPU time (SQLite runs in it; PostgreSQL's server time is not counted),
     # a steadier figure than the wall clock on a machine shared with other work.

@@ -18,6 +18,7 @@ from .guides import Guide as Guide
 from .guides import GuideChapter as GuideChapter
 from .localizing import localized as localized
 from .search import SearchEntry as SearchEntry
+from .search import SearchIndexVersion as SearchIndexVersion
 from .search import SearchKind as SearchKind
 from .videos import TranscriptCue as TranscriptCue
 from .videos import Video as Video

@@ -63,6 +63,9 @@ class SearchEntry(models.Model):
     # Words that let FTS5 filter inside its own index: "kindarticle langen vispublic cat3".
     filters = models.CharField(_("filters"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    # The multilingual sentence embedding of the title and the text's beginning (512 float16,
+    # services.search); null until computed (large batches are embedded by a task).
+    embedding = models.BinaryField(_("embedding"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering: ClassVar = ["kind", "object_id", "part"]
@@ -76,3 +79,17 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.title} [{self.language}]"
+
+
+class SearchIndexVersion(models.Model):
+    """One row whose number grows with every change of the index (services.search): the
+    semantic side of the search keeps its matrix per process and reloads it when this moves."""
+
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+
+    class Meta:
+        verbose_name = _("search index version")
+        verbose_name_plural = _("search index versions")
+
+    def __str__(self) -> str:
+        return str(self.number)

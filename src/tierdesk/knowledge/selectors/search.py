@@ -32,6 +32,7 @@ from tierdesk.accounts.models import Viewer
 
 from ..models import SearchEntry, SearchKind, SearchMiss
 from ..search_text import Query, highlight, parse_query
+from ..services.search import semantic_enabled
 from .access import (
     access_author,
     visibilities_for,
@@ -40,6 +41,7 @@ from .access import (
     visible_translations,
     visible_videos,
 )
+from .semantic import Neighbour, neighbours
 
 KINDS = frozenset(SearchKind.values)
 MAX_LIMIT = 100
@@ -49,6 +51,8 @@ COUNT_CAP = 1000
 # SQLite: a query matching more than FEW ranks no BM25 (see _sqlite_page_many); PostgreSQL ranks
 # the first COUNT_CAP + 1 matches (see _pg_matches).
 FEW = 500
+# What of a query the encoder reads (a pasted page is not a question).
+MAX_QUERY_CHARS = 300
 # Where a guide or a video opens (built by the guides and videos part): args [slug].
 ROUTES: dict[str, str] = {
     SearchKind.GUIDE: "knowledge:guide",
@@ -358,6 +362,53 @@ def _pg_search(
     return counts, len(rows), ranked
 
 
+# --- fusion with the semantic neighbours ----------------------------------------------------
+#
+# Reciprocal-rank fusion: an entry's score is the sum over the two lists it is in of
+# 1 / (RRF_K + its rank there), rank 1 the best. Ranks, not scores, are fused: BM25, ts_rank
+# and cosine are on scales that do not compare. An entry both lists agree on rises; one only
+# the meaning finds (an English article for an Italian question) comes in among the lexical
+# hits by its rank. The lexical list is its first FUSION_WINDOW hits (or the page asked for).
+
+RRF_K = 60
+FUSION_WINDOW = 50
+
+
+def fuse(
+    lexical: Sequence[tuple[int, float]], semantic: Sequence[Neighbour]
+) -> list[tuple[int, float]]:
+    """The entries of both lists by their fused score, best first (ties: the lexical order)."""
+    fused: dict[int, float] = {}
+    for rank, (pk, _score) in enumerate(lexical, start=1):
+        fused[pk] = fused.get(pk, 0.0) + 1.0 / (RRF_K + rank)
+    for rank, neighbour in enumerate(semantic, start=1):
+        fused[neighbour.entry_id] = fused.get(neighbour.entry_id, 0.0) + 1.0 / (RRF_K + rank)
+    order = {pk: n for n, pk in enumerate(fused)}
+    return sorted(fused.items(), key=lambda item: (-item[1], order[item[0]]))
+
+
+def _semantic(
+    query: str, languages: list[str], visibilities: Sequence[str], category_id: int | None
+) -> list[Neighbour]:
+    if not semantic_enabled():
+        return []
+    return neighbours(
+        " ".join(query.split())[:MAX_QUERY_CHARS],
+        languages=languages,
+        visibilities=visibilities,
+        category_id=category_id,
+        limit=FUSION_WINDOW,
+    )
+
+
+def _sqlite_among(fts: _Fts, ids: Sequence[int]) -> set[int]:
+    """Which of these entries the words match (so a neighbour is not counted twice)."""
+    arms, params = fts.arms("s.rowid AS pk", f"AND {_in('s.rowid', ids)}", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(arms, params)
+        return {int(pk) for (pk,) in cursor.fetchall()}
+
+
 # --- the interface --------------------------------------------------------------------------
 
 
@@ -445,21 +496,42 @@ def search(
             # The sample says little about a rare kind among many matches: count it.
             only = _sqlite_counts(_fts(parsed, languages, kinds=wanted, **filters))
             matched = sum(only.values())
+    semantic = _semantic(query, languages, visibilities, category_id)
+    if semantic and connection.vendor == "postgresql":
+        known = {pk for pk, _score in ranked}
+    elif semantic:
+        fts = _fts(parsed, languages, kinds=None, **filters)
+        known = _sqlite_among(fts, [n.entry_id for n in semantic])
+    extra = [n for n in semantic if n.entry_id not in known]
+    for n in extra:
+        counts[n.kind] = counts.get(n.kind, 0) + 1
+    extra = [n for n in extra if wanted is None or n.kind in wanted]
+    semantic = [n for n in semantic if wanted is None or n.kind in wanted]
+    matched += len(extra)
     results.more = matched > COUNT_CAP or any(n > COUNT_CAP for n in counts.values())
     results.counts = {k: min(counts.get(k, 0), COUNT_CAP) for k in SearchKind.values}
     results.total = min(matched, COUNT_CAP)
     if not matched or offset >= COUNT_CAP:
         return results
+    window = offset + limit
+    if semantic:
+        window = max(window, FUSION_WINDOW)
     if connection.vendor == "postgresql":
-        page = ranked[offset : offset + limit]
-    else:
+        lexical = ranked[:window]
+    elif matched > len(extra):
         fts = _fts(parsed, languages, kinds=wanted, **filters)
-        page = _sqlite_page(fts, limit, offset, many=matched > FEW)
+        lexical = _sqlite_page(fts, window, 0, many=matched - len(extra) > FEW)
+    else:
+        lexical = []
+    page = fuse(lexical, semantic)[offset : offset + limit] if semantic else lexical[offset:]
     if not page:
         return results
     scores = dict(page)
     entries = {
-        e.pk: e for e in SearchEntry.objects.filter(pk__in=scores).select_related("category")
+        e.pk: e
+        for e in SearchEntry.objects.filter(pk__in=scores)
+        .select_related("category")
+        .defer("embedding")
     }
     ordered = [entries[pk] for pk, _score in page if pk in entries]
     visible = _still_visible(user, ordered)

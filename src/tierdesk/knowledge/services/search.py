@@ -13,8 +13,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ..choices import TranslationStatus
@@ -23,6 +25,7 @@ from ..models import (
     ArticleTranslation,
     Guide,
     SearchEntry,
+    SearchIndexVersion,
     SearchKind,
     TranscriptCue,
     Video,
@@ -33,6 +36,72 @@ from ..search_text import plain_text, terms
 # passage starts, and a word said ten times in a minute is one or two hits, not ten.
 PASSAGE_SECONDS = 30
 PASSAGE_CHARS = 500
+# What is embedded: the title and the text's first EMBED_CHARS characters (the encoder's time
+# grows with the text; the beginning says what an article is about). A change of up to
+# EMBED_INLINE entries is embedded at once; a larger one (an import, a rebuild) by the task
+# knowledge.tasks.search_embeddings_fill, EMBED_BATCH texts per encoder call.
+EMBED_CHARS = 300
+EMBED_INLINE = 64
+EMBED_BATCH = 128
+
+
+def semantic_enabled() -> bool:
+    """Whether search embeds entries and queries (settings.KNOWLEDGE_SEMANTIC_SEARCH, on by
+    default; the test settings turn it off but for the tests of it)."""
+    return bool(getattr(settings, "KNOWLEDGE_SEMANTIC_SEARCH", True))
+
+
+def embedding_text(entry: SearchEntry) -> str:
+    """The text an entry's embedding is computed from."""
+    return f"{entry.title}. {entry.body[:EMBED_CHARS]}"
+
+
+def _embed(entries: Sequence[SearchEntry]) -> None:
+    """Set the entries' embeddings (512 float16 each), EMBED_BATCH texts per encoder call."""
+    from tierdesk.assistant.retrieval.embeddings import encode
+
+    for start in range(0, len(entries), EMBED_BATCH):
+        chunk = entries[start : start + EMBED_BATCH]
+        vectors = encode([embedding_text(e) for e in chunk]).astype(np.float16)
+        for entry, vector in zip(chunk, vectors, strict=True):
+            entry.embedding = vector.tobytes()
+
+
+def _version_bump() -> None:
+    """The index changed: every process's semantic matrix is stale."""
+    if not SearchIndexVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        SearchIndexVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def _embed_later() -> None:
+    from ..tasks import search_embeddings_fill
+
+    transaction.on_commit(lambda: search_embeddings_fill.enqueue())
+
+
+def search_embeddings_fill(*, limit: int | None = None) -> int:
+    """Embed the entries that have no embedding yet, EMBED_BATCH at a time; how many.
+
+    Run by the task after a large change; safe to run twice (it takes what is still null).
+    """
+    if not semantic_enabled():
+        return 0
+    done = 0
+    while limit is None or done < limit:
+        size = EMBED_BATCH if limit is None else min(EMBED_BATCH, limit - done)
+        batch = list(
+            SearchEntry.objects.filter(embedding__isnull=True)
+            .only("id", "title", "body")
+            .order_by("id")[:size]
+        )
+        if not batch:
+            break
+        _embed(batch)
+        with transaction.atomic():
+            SearchEntry.objects.bulk_update(batch, ["embedding"])
+            _version_bump()
+        done += len(batch)
+    return done
 
 
 def filter_words(
@@ -82,9 +151,19 @@ def _entry(
 
 
 def _replace(kind: str, object_ids: Iterable[int], entries: list[SearchEntry]) -> None:
-    """The entries of these objects become `entries` (rows deleted, then written)."""
+    """The entries of these objects become `entries` (rows deleted, then written), with their
+    embeddings (at once for a few, by the task for many)."""
+    later = False
+    if entries and semantic_enabled():
+        if len(entries) <= EMBED_INLINE:
+            _embed(entries)
+        else:
+            later = True
     SearchEntry.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
     SearchEntry.objects.bulk_create(entries)
+    _version_bump()
+    if later:
+        _embed_later()
 
 
 def _translation_entries(translation: ArticleTranslation, article: Article) -> list[SearchEntry]:
@@ -236,12 +315,14 @@ def search_index_remove(*, kind: str, object_id: int) -> None:
         [SearchKind.VIDEO, SearchKind.TRANSCRIPT] if kind == SearchKind.VIDEO else [kind]
     )
     SearchEntry.objects.filter(kind__in=kinds, object_id=object_id).delete()
+    _version_bump()
 
 
 def search_index_remove_many(*, kind: str, object_ids: Sequence[int]) -> None:
     """Forget many things of one kind at once (an article's translations)."""
     if object_ids:
         SearchEntry.objects.filter(kind=kind, object_id__in=list(object_ids)).delete()
+        _version_bump()
 
 
 def search_index_rebuild() -> int:
@@ -259,4 +340,7 @@ def search_index_rebuild() -> int:
             main, passages = _video_entries(video)
             entries.extend(main + passages)
         SearchEntry.objects.bulk_create(entries, batch_size=500)
+        _version_bump()
+        if semantic_enabled():
+            _embed_later()
     return len(entries)
