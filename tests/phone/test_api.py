@@ -1,0 +1,49 @@
+"""The phone API for agents: the queue in order, take next, one's calls; customers refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import UserFactory, VendorUserFactory
+from tierdesk.accounts.roles import Role
+
+from .conftest import make_account
+
+pytestmark = pytest.mark.django_db
+
+
+def test_agents_read_the_queue_in_order_and_take_the_next(open_region, simulator):
+    make_account(open_region, "pro", pin="121212")
+    make_account(open_region, "enterprise", pin="343434")
+    simulator.call(["1", "121212", "3"], from_number="+15550001")
+    simulator.call(["1", "343434", "3"], from_number="+15550002")
+    simulator.call(["1", "121212", "1"], from_number="+15550003")
+    client = Client()
+    client.force_login(VendorUserFactory(role=Role.AGENT_L1, region=open_region))
+    queue = client.get("/api/v1/phone/queue").json()
+    assert [row["from_number"] for row in queue] == ["+15550003", "+15550002", "+15550001"]
+    taken = client.post("/api/v1/phone/queue/take").json()["entry"]
+    assert taken["from_number"] == "+15550003" and taken["state"] == "taken"
+    assert [c["id"] for c in client.get("/api/v1/phone/calls/mine").json()] == [taken["id"]]
+    client.post("/api/v1/phone/queue/take")
+    client.post("/api/v1/phone/queue/take")
+    assert client.post("/api/v1/phone/queue/take").json() == {"entry": None}
+
+
+def test_customers_and_visitors_are_refused(open_region):
+    assert Client().get("/api/v1/phone/queue").status_code == 401
+    client = Client()
+    client.force_login(UserFactory(account=make_account(open_region, "business")))
+    assert client.get("/api/v1/phone/queue").status_code == 403
+    assert client.post("/api/v1/phone/queue/take").status_code == 403
+
+
+def test_an_agent_of_another_region_does_not_see_this_queue(open_region, simulator):
+    from tests.factories import SupportRegionFactory
+
+    make_account(open_region, "pro", pin="565656")
+    simulator.call(["1", "565656", "3"], from_number="+15550009")
+    client = Client()
+    client.force_login(VendorUserFactory(role=Role.AGENT_L1, region=SupportRegionFactory()))
+    assert client.get("/api/v1/phone/queue").json() == []
