@@ -310,3 +310,12 @@ def test_head_answers_every_help_page_and_records_nothing(readers, category):
     translation.refresh_from_db()
     assert translation.view_count == 0
     assert not SearchMiss.objects.exists()
+
+
+def test_history_of_a_single_version_offers_no_comparison(readers, category):
+    translation = translation_of(make_article(category, title="Only once"))
+    client = client_for(readers["staff_admin"])
+    url = reverse("knowledge:versions", args=[translation.language, translation.slug])
+    html = client.get(url).content.decode()
+    assert "One version so far: nothing to compare yet." in html
+    assert "Compare" not in html
