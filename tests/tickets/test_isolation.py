@@ -101,6 +101,12 @@ HELP_CENTER = dict.fromkeys(OUTSIDERS)
 HELP_PREFIX = "/api/v1/help/"
 # Its path parameters name help-center things (a language code, a slug, an article's id).
 HELP_PARAMETERS = {"language", "slug", "article_id"}
+# The assistant (/api/v1/assistant/): its turns and hand-offs belong to the conversation whose
+# token the caller sends (another's answers 404), its FAQ entries to the vendor's staff; both
+# are checked per caller in tests/assistant/ (test_api.py, test_chat.py).
+ASSISTANT = dict.fromkeys(OUTSIDERS)
+ASSISTANT_PREFIX = "/api/v1/assistant/"
+ASSISTANT_PARAMETERS = {"turn_id", "handoff_id", "entry_id"}
 
 API_RULES: dict[str, dict[str, int | None]] = {
     "get /api/v1/me": OWN,
@@ -140,6 +146,14 @@ API_RULES: dict[str, dict[str, int | None]] = {
     "get /api/v1/help/videos": HELP_CENTER,
     "get /api/v1/help/videos/{slug}": HELP_CENTER,
     "get /api/v1/help/search": HELP_CENTER,
+    "post /api/v1/assistant/ask": ASSISTANT,
+    "post /api/v1/assistant/turns/{turn_id}/feedback": ASSISTANT,
+    "post /api/v1/assistant/handoffs/{handoff_id}/case": ASSISTANT,
+    "get /api/v1/assistant/faq": ASSISTANT,
+    "post /api/v1/assistant/faq": ASSISTANT,
+    "get /api/v1/assistant/faq/{entry_id}": ASSISTANT,
+    "patch /api/v1/assistant/faq/{entry_id}": ASSISTANT,
+    "delete /api/v1/assistant/faq/{entry_id}": ASSISTANT,
 }
 
 # Pages with int ids in their address: (method, {kwarg: victim object}, rule).
@@ -274,7 +288,9 @@ def _operations() -> list[tuple[str, str, dict[str, Any]]]:
 
 OPERATIONS = _operations()
 # The operations on tenants' objects (the help center's are checked in tests/knowledge).
-TENANT_OPERATIONS = [op for op in OPERATIONS if not op[1].startswith(HELP_PREFIX)]
+TENANT_OPERATIONS = [
+    op for op in OPERATIONS if not op[1].startswith((HELP_PREFIX, ASSISTANT_PREFIX))
+]
 COMPONENTS = api.get_openapi_schema()["components"]["schemas"]
 
 
@@ -285,7 +301,11 @@ def test_every_api_operation_is_classified():
     for _method, path, operation in OPERATIONS:
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "path":
-                known = HELP_PARAMETERS if path.startswith(HELP_PREFIX) else API_PARAMETERS
+                known = API_PARAMETERS
+                if path.startswith(HELP_PREFIX):
+                    known = HELP_PARAMETERS
+                elif path.startswith(ASSISTANT_PREFIX):
+                    known = ASSISTANT_PARAMETERS
                 assert parameter["name"] in known, (path, parameter["name"])
 
 
@@ -455,12 +475,13 @@ def _int_routes() -> dict[str, URLPattern]:
 
     The admin and the API are checked elsewhere; the help center's ids (an article's, a
     version's number) name no tenant's object: who may see them is the help center's visibility
-    rule, tested for every page in tests/knowledge/.
+    rule, tested for every page in tests/knowledge/. The assistant's (a turn's, a hand-off's)
+    are looked up in the asker's own conversation only, tested in tests/assistant/test_chat.py.
     """
     return {
         name: pattern
         for name, pattern in _routes()
-        if not name.startswith(("admin:", "api:", "knowledge:"))
+        if not name.startswith(("admin:", "api:", "knowledge:", "assistant:"))
         and any(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())
     }
 
