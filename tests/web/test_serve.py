@@ -75,11 +75,13 @@ def wait_for(what: str, check: Callable[[], Any], timeout: float = 60) -> Any:
     last: Any = None
     while time.monotonic() < deadline:
         try:
-            last = check()
-        except (OSError, ValueError) as error:
+            found = check()
+        except (OSError, ValueError) as error:  # not answering yet: remembered, not returned
             last = error
-        if last:
-            return last
+        else:
+            if found:
+                return found
+            last = found
         time.sleep(0.2)
     pytest.fail(f"{what} did not happen within {timeout} s (last: {last!r})")
 
