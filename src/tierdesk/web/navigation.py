@@ -67,6 +67,12 @@ def supervisors(user: Viewer) -> bool:
     return signed_in(user) and getattr(user, "role", None) in {Role.SUPERVISOR, Role.STAFF_ADMIN}
 
 
+def phone_agents(user: Viewer) -> bool:
+    """Who answers a phone line: agents L1 and L2, supervisors, staff admins (not engineers)."""
+    roles = {Role.AGENT_L1, Role.AGENT_L2, Role.SUPERVISOR, Role.STAFF_ADMIN}
+    return signed_in(user) and getattr(user, "role", None) in roles
+
+
 def django_staff(user: Viewer) -> bool:
     """Users with access to the Django admin."""
     return signed_in(user) and bool(getattr(user, "is_staff", False))
@@ -91,6 +97,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry(_("Community"), "community:index", everyone),
     NavEntry(_("My cases"), "tickets:list", customers),
     NavEntry(_("Queues"), "tickets:queues", vendor_staff),
+    NavEntry(_("Phone"), "phone:console", phone_agents),
     NavEntry(_("Escalations"), "tickets:escalations", supervisors),
     NavEntry(_("Reports"), "reports:index", supervisors),
     NavEntry(_("Account"), "account", customers, USER),
