@@ -101,3 +101,15 @@ def test_the_providers_sequence_replayed_twice(open_region):
     entry = QueueEntry.objects.get()
     assert entry.state == QueueEntry.State.ABANDONED
     assert Call.objects.get().state == Call.State.ABANDONED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simulate_and_load_against_a_running_server(live_server, open_region):
+    make_account(open_region, "business", pin="858585")
+    out = run("simulate", "--from", "+15550011", "--digits", "1,858585,2", "--url", live_server.url)
+    assert "= queued in it-first" in out
+    load = run("load", "--calls", "6", "--agents", "2", "--url", live_server.url, "--pin", "858585")
+    assert "6 calls sent" in load and "p95" in load
+    assert QueueEntry.objects.count() == 7
+    with pytest.raises(CommandError, match="403"):
+        run("simulate", "--from", "+1", "--digits", "1", "--url", live_server.url, "--token", "x")

@@ -132,3 +132,16 @@ def test_supervisors_see_the_figures(open_region, simulator):
     assert "data-phone-figures" in page and "Italy" in page
     client.force_login(agent)
     assert client.get("/console/phone/figures/").status_code == 403
+
+
+def test_a_taken_callback_shows_the_number_to_call(open_region, simulator, settings):
+    settings.PHONE_CALLBACK_AFTER_SECONDS = 0
+    make_account(open_region, "business", pin="919191")
+    result = simulator.call(["1", "919191", "2", "1"], from_number="+15550919")
+    assert result.outcome == "hangup"
+    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    client = Client()
+    client.force_login(agent)
+    client.post("/console/phone/take/")
+    page = client.get("/console/phone/").content.decode()
+    assert "tel:+15550919" in page and "Call the customer back at" in page

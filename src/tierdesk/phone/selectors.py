@@ -182,7 +182,7 @@ def open_calls_of(agent: User) -> list[QueueEntry]:
     return list(
         QueueEntry.objects.filter(
             agent=agent, state=QueueEntry.State.TAKEN, wrapped_up_at__isnull=True
-        ).select_related("call__account__license_plan", "call__caller", "region")
+        ).select_related("call__account__license_plan", "call__caller", "region", "callback")
     )
 
 
