@@ -23,7 +23,7 @@ MAX_SHOWN_TURNS = 50
 
 
 @dataclass(frozen=True)
-class Link:
+class ChatLink:
     """Something to open: a title and its address."""
 
     title: str
@@ -45,11 +45,11 @@ class TurnView:
 
     turn: Turn
     answer_html: SafeString | None = None
-    citation: Link | None = None
-    more: Link | None = None  # the article an FAQ entry links to
+    citation: ChatLink | None = None
+    more: ChatLink | None = None  # the article an FAQ entry links to
     choices: list[Choice] = field(default_factory=list)
     handoff: Handoff | None = None
-    search: list[Link] = field(default_factory=list)
+    search: list[ChatLink] = field(default_factory=list)
     community_url: str = ""
     search_url: str = ""
     case_url: str = ""
@@ -62,10 +62,10 @@ def faq_entry_url(entry: FaqEntry) -> str:
     return reverse("assistant:faq-entry", args=[entry.pk])
 
 
-def article_link(translation: ArticleTranslation) -> Link:
+def article_link(translation: ArticleTranslation) -> ChatLink:
     """An article translation's page."""
     url = reverse("knowledge:article", args=[translation.language, translation.slug])
-    return Link(translation.title, url, translation.language)
+    return ChatLink(translation.title, url, translation.language)
 
 
 def community_new_thread_url(question: str) -> str:
@@ -128,7 +128,7 @@ def turn_views(turns: list[Turn], user: Viewer | None, language: str) -> list[Tu
         if turn.decision == DecisionKind.ANSWER:
             if turn.entry is not None:
                 view.answer_html = render_markdown(turn.entry.answer)
-                view.citation = Link(turn.entry.question, faq_entry_url(turn.entry))
+                view.citation = ChatLink(turn.entry.question, faq_entry_url(turn.entry))
                 if turn.entry.article_id in articles:
                     view.more = article_link(articles[turn.entry.article_id])
             elif turn.article is not None:
@@ -140,7 +140,7 @@ def turn_views(turns: list[Turn], user: Viewer | None, language: str) -> list[Tu
             handoff = turn.handoff
             view.handoff = handoff
             view.offers = frozenset(handoff.offers)
-            view.search = [Link(r["title"], r["url"]) for r in handoff.results]
+            view.search = [ChatLink(r["title"], r["url"]) for r in handoff.results]
             view.community_url = community_new_thread_url(turn.question)
             view.search_url = f"{reverse('knowledge:search')}?{urlencode({'q': turn.question})}"
             view.contacts = contacts

@@ -57,7 +57,7 @@ def conversation_detail(user: Viewer | None, pk: int) -> tuple[Conversation, lis
 
 
 @dataclass(frozen=True)
-class Deflection:
+class ChatDeflection:
     """Conversations of a period, and how many ended without a person."""
 
     since: datetime
@@ -75,7 +75,7 @@ class Deflection:
         return self.deflected / self.conversations if self.conversations else None
 
 
-def deflection_rate(user: Viewer | None, *, days: int = DEFLECTION_DAYS) -> Deflection:
+def deflection_rate(user: Viewer | None, *, days: int = DEFLECTION_DAYS) -> ChatDeflection:
     """The deflection of the last `days` days: one query."""
     access_assistant_staff(user)
     since = timezone.now() - timedelta(days=days)
@@ -87,7 +87,7 @@ def deflection_rate(user: Viewer | None, *, days: int = DEFLECTION_DAYS) -> Defl
         handed_off=Count("pk", filter=Q(handoffs__isnull=False), distinct=True),
         cases=Count("pk", filter=Q(handoffs__case__isnull=False), distinct=True),
     )
-    return Deflection(since, figures["n"], figures["handed_off"], figures["cases"])
+    return ChatDeflection(since, figures["n"], figures["handed_off"], figures["cases"])
 
 
 @dataclass(frozen=True)
