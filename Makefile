@@ -12,7 +12,7 @@ PRODUCTION_FLAGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: bench-community bench-phone bench-search assets run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases bench-pages clean
+.PHONY: bench-assistant bench-community bench-phone bench-search assets run test test-production install install-dev migrate demo lint typecheck pytest pytest-postgres messages bench bench-cases bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,3 +104,9 @@ bench-phone: install-dev
 ## and thread pages, posting a reply, similar threads, e.g. make bench-community BENCH_ARGS="--samples 50"
 bench-community: install-dev
 	$(BIN)/python bench/community_bench.py $(BENCH_ARGS)
+
+## bench-assistant: the assistant's retrieval on the three development sets in ../shared/data/assistant
+## (tierdesk assistant evaluate --json per set, one process each; not a test), e.g.
+##   make bench-assistant BENCH_ARGS="--sets clinc150"
+bench-assistant: install-dev
+	$(BIN)/python bench/assistant_bench.py $(BENCH_ARGS)
