@@ -11,6 +11,11 @@ new translation, the search index):
 2. the same folder again (everything left alone: no write at all),
 3. after changing 1 % of the files (those changed, one version each).
 
+With the help center's semantic search on (the default), an import's entries are embedded by
+the task knowledge.tasks.search_embeddings_fill after the import's transaction (a worker does
+it, not the importer): the import's figures leave it out, and the task's own rate (entries
+embedded per second, run here in-process after the first import) is printed after them.
+
 Goal (issue 9): over 500 files/s. Not a test: CI never runs it. Usage:
 
     python bench/kb_import_bench.py [--files 10000] [--database-url postgres://...]
@@ -142,6 +147,8 @@ def main() -> None:
     os.environ["TIERDESK_DATA_DIR"] = str(data_dir)
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{data_dir / 'bench.sqlite3'}"
     os.environ.pop("REDIS_URL", None)
+    # One BLAS thread, as serving and the worker run (see bench/search_bench.py).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import django
 
@@ -179,6 +186,16 @@ def main() -> None:
         )
 
     timed("import into an empty base")
+    from tierdesk.knowledge.services.search import search_embeddings_fill, semantic_enabled
+
+    if semantic_enabled():
+        started, cpu = time.perf_counter(), time.process_time()
+        embedded = search_embeddings_fill()
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(
+            f"{'then the embeddings task':<28} {seconds:6.2f} s  {embedded / seconds:7.0f} "
+            f"entries/s (CPU {cpu:6.2f} s: {embedded / cpu:5.0f} entries/s)  embedded {embedded}"
+        )
     timed("the same files again")
     rng = random.Random(1)
     for path in rng.sample(paths, len(paths) // 100):

@@ -59,8 +59,8 @@ class _Codes:
         return cls(values, codes)
 
     def mask(self, wanted: Sequence[str]) -> np.ndarray:
-        keep = [n for n, value in enumerate(self.values) if value in set(wanted)]
-        return np.isin(self.codes, keep)
+        keep = np.array([value in set(wanted) for value in self.values], dtype=bool)
+        return keep[self.codes]  # a table lookup per row
 
 
 @dataclass(frozen=True)
