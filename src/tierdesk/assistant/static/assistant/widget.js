@@ -6,7 +6,24 @@
   "use strict";
   var KEY = "tierdesk-assistant-open";
 
+  // After a question (in the panel or on /assistant/): empty the field, keep it focused, and
+  // show the newest turn.
+  function afterAnswer(event) {
+    var target = event.detail && event.detail.target;
+    if (!target || target.id !== "assistant-turns") return;
+    var log = target.closest(".assistant-log");
+    if (log) log.scrollTop = log.scrollHeight;
+    var config = event.detail.requestConfig;
+    if (!config || config.verb !== "post") return;
+    document.querySelectorAll(".assistant-form input[name=question]").forEach(function (field) {
+      field.value = "";
+    });
+    var field = document.getElementById("assistant-question") || document.getElementById("assistant-page-question");
+    if (field && !field.closest("details:not([open])")) field.focus();
+  }
+
   function setUp() {
+    document.body.addEventListener("htmx:afterSwap", afterAnswer);
     var panel = document.getElementById("assistant-panel");
     if (!panel) return;
     var toggle = panel.querySelector("summary");
@@ -42,17 +59,6 @@
       }
     });
     if (close) close.addEventListener("click", function () { panel.open = false; toggle.focus(); });
-    document.body.addEventListener("htmx:afterSwap", function (event) {
-      var target = event.detail && event.detail.target;
-      if (!target || target.id !== "assistant-turns") return;
-      scrollDown();
-      var form = document.querySelector(".assistant-form");
-      var field = document.getElementById("assistant-question") || document.getElementById("assistant-page-question");
-      if (event.detail.requestConfig && event.detail.requestConfig.verb === "post") {
-        document.querySelectorAll(".assistant-form input[name=question]").forEach(function (f) { f.value = ""; });
-      }
-      if (form && field) field.focus();
-    });
     toggle.setAttribute("aria-expanded", "false");
     var wasOpen = false;
     try { wasOpen = sessionStorage.getItem(KEY) === "1"; } catch (e) { /* private mode */ }
