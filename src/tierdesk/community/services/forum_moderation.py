@@ -167,6 +167,7 @@ def user_ban(*, actor: User, user: User, banned: bool = True, note: str = "") ->
         profile, _created = ForumProfile.objects.get_or_create(user=user)
         profile.is_banned = banned
         profile.save(update_fields=["is_banned"])
+        user._forum_banned = banned  # type: ignore[attr-defined]  # forum_access.is_banned cache
         _log(
             actor,
             ModerationKind.BAN if banned else ModerationKind.UNBAN,
