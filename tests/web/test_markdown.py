@@ -40,3 +40,14 @@ def test_markdown_features_survive():
 def test_any_text_renders_without_raw_tags_from_input(text):
     html = render_markdown(text)
     assert "<script" not in html.lower()
+
+
+def test_only_links_that_leave_the_site_are_nofollow():
+    html = render_markdown(
+        "[out](https://example.com/a) [mail](mailto:a@example.com) [proto](//cdn.example)"
+        " [in](/help/en/pay/) [anchor](#part) [near](pay/)"
+    )
+    for href in ("https://example.com/a", "mailto:a@example.com", "//cdn.example"):
+        assert f'<a href="{href}" rel="nofollow noopener noreferrer">' in html
+    for href in ("/help/en/pay/", "#part", "pay/"):
+        assert f'<a href="{href}">' in html
