@@ -103,7 +103,7 @@ def test_the_providers_sequence_replayed_twice(open_region):
     assert Call.objects.get().state == Call.State.ABANDONED
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simulate_and_load_against_a_running_server(live_server, open_region):
     make_account(open_region, "business", pin="858585")
     out = run("simulate", "--from", "+15550011", "--digits", "1,858585,2", "--url", live_server.url)

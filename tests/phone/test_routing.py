@@ -143,3 +143,16 @@ def test_pin_identifies_the_account_and_a_wrong_pin_twice_hangs_up(open_region, 
     bad = simulator.call(["1", "000000", "111111"], from_number="+15550010")
     assert bad.outcome == "hangup"
     assert Call.objects.get(call_sid=bad.call_sid).state == Call.State.TURNED_AWAY
+
+
+def test_a_number_that_keeps_failing_the_pin_is_not_heard_for_an_hour(open_region, simulator):
+    from .conftest import make_account
+
+    make_account(open_region, "business", pin="414141")
+    for _ in range(3):
+        assert simulator.call(["1", "000000", "000001"], from_number="+15559999").outcome == (
+            "hangup"
+        )
+    locked = simulator.call(["1", "414141", "2"], from_number="+15559999")
+    assert locked.outcome == "hangup"
+    assert simulator.call(["1", "414141", "2"], from_number="+15558888").outcome == "queued"

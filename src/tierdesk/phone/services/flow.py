@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,6 +50,8 @@ from ..selectors import (
 
 log = logging.getLogger(__name__)
 MAX_PIN_ATTEMPTS = 2
+MAX_LOCKED_CALLS = 3
+PIN_LOCK_WINDOW = timedelta(hours=1)
 ENDED_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 
 
@@ -101,11 +103,32 @@ def step_language(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceRe
     return _identified(call, caller, urls)
 
 
+def pin_locked(from_number: str, now: datetime) -> bool:
+    """Whether this number failed the PIN on MAX_LOCKED_CALLS calls in the last hour."""
+    failed = Call.objects.filter(
+        from_number=from_number,
+        state=Call.State.TURNED_AWAY,
+        account__isnull=True,
+        pin_attempts__gte=MAX_PIN_ATTEMPTS,
+        started_at__gte=now - PIN_LOCK_WINDOW,
+    )
+    return failed.count() >= MAX_LOCKED_CALLS
+
+
 def step_pin(
     call: Call, digits: str, urls: Urls, now: datetime, *, attempt: int = 1
 ) -> VoiceResponse:
-    """Identify the account by its support PIN; after MAX_PIN_ATTEMPTS wrong ones, hang up."""
+    """Identify the account by its support PIN; after MAX_PIN_ATTEMPTS wrong ones, hang up.
+
+    A number that failed on MAX_LOCKED_CALLS calls within PIN_LOCK_WINDOW is not heard any more
+    for the rest of the window: PINs cannot be tried call after call.
+    """
     call.pin_attempts = max(call.pin_attempts, attempt)
+    if pin_locked(call.from_number, now):
+        call.state = Call.State.TURNED_AWAY
+        call.ended_at = now
+        call.save(update_fields=["pin_attempts", "state", "ended_at"])
+        return prompts.unknown_caller(call.language)
     caller = caller_by_pin("".join(ch for ch in digits if ch.isdigit()), call.from_number)
     if caller is not None:
         return _identified(call, caller, urls)
