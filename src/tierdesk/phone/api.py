@@ -16,8 +16,8 @@ from ninja import Router, Schema
 from tierdesk.accounts.models import User
 from tierdesk.config.api_types import READ_ERRORS, error_responses
 
-from . import selectors as reads
 from .models import QueueEntry
+from .selectors import calls as reads
 from .services import agents
 
 PREFIX = "/phone"

@@ -19,7 +19,7 @@ from tierdesk.accounts.models import SupportNumber
 from tierdesk.accounts.models.support_numbers import e164_validator
 
 
-class Line(models.TextChoices):
+class CallLine(models.TextChoices):
     """The phone lines: the values of `SupportNumber.Line` (first, second)."""
 
     FIRST = SupportNumber.Line.FIRST.value, _("first line")
@@ -78,7 +78,9 @@ class Call(models.Model):
         related_name="calls",
         verbose_name=_("region"),
     )
-    line = models.CharField(_("line"), max_length=8, choices=Line.choices, default=Line.FIRST)
+    line = models.CharField(
+        _("line"), max_length=8, choices=CallLine.choices, default=CallLine.FIRST
+    )
     language = models.CharField(_("language"), max_length=8, default="en")
     account = models.ForeignKey(
         "accounts.Account",
@@ -144,7 +146,7 @@ class QueueEntry(models.Model):
         related_name="phone_queue",
         verbose_name=_("region"),
     )
-    line = models.CharField(_("line"), max_length=8, choices=Line.choices)
+    line = models.CharField(_("line"), max_length=8, choices=CallLine.choices)
     severity = models.PositiveSmallIntegerField(_("severity"))
     plan_weight = models.PositiveSmallIntegerField(_("plan weight"))
     entered_at = models.DateTimeField(_("entered"))

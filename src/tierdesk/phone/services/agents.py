@@ -21,8 +21,8 @@ from tierdesk.tickets.models import Case
 from tierdesk.tickets.selectors.cases import is_agent
 from tierdesk.tickets.services.cases import case_open, case_reply
 
-from ..models import AgentPresence, Call, Line, QueueEntry
-from ..selectors import account_requester, agent_entries, agent_lines, waiting_order
+from ..models import AgentPresence, Call, CallLine, QueueEntry
+from ..selectors.calls import account_requester, agent_entries, agent_lines, waiting_order
 
 MAX_TAKE_TRIES = 5
 
@@ -152,7 +152,7 @@ def may_transfer(entry: QueueEntry) -> bool:
     """A first-line call moves to the second line when the caller's plan includes it."""
     account = entry.call.account
     return (
-        entry.line == Line.FIRST
+        entry.line == CallLine.FIRST
         and account is not None
         and account_may(account, Capability.PHONE_SECOND_LINE)
     )
@@ -169,14 +169,14 @@ def call_transfer(*, agent: User, entry: QueueEntry, now: datetime | None = None
     entry.wrapped_up_at = now
     entry.save(update_fields=["state", "wrapped_up_at"])
     call = entry.call
-    call.line = Line.SECOND
+    call.line = CallLine.SECOND
     call.state = Call.State.QUEUED
     call.save(update_fields=["line", "state"])
     return QueueEntry.objects.create(
         call=call,
         kind=entry.kind,
         region=entry.region,
-        line=Line.SECOND,
+        line=CallLine.SECOND,
         severity=entry.severity,
         plan_weight=entry.plan_weight,
         entered_at=entry.entered_at,

@@ -38,8 +38,8 @@ from tierdesk.tickets.choices import Channel
 from tierdesk.tickets.services.cases import case_open
 
 from .. import prompts
-from ..models import Call, Callback, Line, QueueEntry
-from ..selectors import (
+from ..models import Call, Callback, CallLine, QueueEntry
+from ..selectors.calls import (
     Caller,
     account_requester,
     caller_by_number,
@@ -83,7 +83,7 @@ def call_start(*, params: Mapping[str, str], now: datetime) -> Call:
         from_number=params.get("From", ""),
         to_number=to_number,
         region=dialled.region if dialled else None,
-        line=dialled.line if dialled else Line.FIRST,
+        line=dialled.line if dialled else CallLine.FIRST,
         started_at=now,
     )
 
@@ -145,11 +145,11 @@ def routed_line(caller: Caller, dialled_line: str) -> str | None:
     """The line the caller reaches from the dialled one; None: not entitled (module docstring)."""
     account = caller.account
     if may_reach_second_line_directly(caller.user):
-        return Line.SECOND
-    if dialled_line == Line.SECOND and account_may(account, Capability.PHONE_SECOND_LINE):
-        return Line.SECOND
+        return CallLine.SECOND
+    if dialled_line == CallLine.SECOND and account_may(account, Capability.PHONE_SECOND_LINE):
+        return CallLine.SECOND
     if account_may(account, Capability.PHONE_FIRST_LINE):
-        return Line.FIRST
+        return CallLine.FIRST
     return None
 
 
@@ -164,7 +164,7 @@ def _identified(call: Call, caller: Caller, urls: Urls) -> VoiceResponse:
         return prompts.not_entitled(call.language)
     call.line = line
     call.save()
-    return prompts.ask_severity(urls.severity, call.language, second_line=line == Line.SECOND)
+    return prompts.ask_severity(urls.severity, call.language, second_line=line == CallLine.SECOND)
 
 
 def round_the_clock(call: Call, severity: int) -> bool:
@@ -185,7 +185,7 @@ def step_severity(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceRe
         return prompts.unknown_caller(call.language)
     if digits not in {"1", "2", "3", "4"}:
         return prompts.ask_severity(
-            urls.severity, call.language, second_line=call.line == Line.SECOND
+            urls.severity, call.language, second_line=call.line == CallLine.SECOND
         )
     call.severity = int(digits)
     if not round_the_clock(call, call.severity) and not region_open(call, now):

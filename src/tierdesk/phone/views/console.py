@@ -20,9 +20,9 @@ from tierdesk.accounts.models import User
 from tierdesk.tickets.forms.console import add_service_errors
 from tierdesk.tickets.selectors.cases import access_case, sees_all_cases
 
-from .. import selectors as reads
 from ..forms import FiguresForm, LogCaseForm, WrapUpForm
 from ..models import QueueEntry
+from ..selectors import calls as reads
 from ..services import agents
 
 POLL_SECONDS = 5

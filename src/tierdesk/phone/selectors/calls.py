@@ -16,8 +16,8 @@ from tierdesk.accounts.models import Account, SupportNumber, User, Viewer
 from tierdesk.accounts.roles import Role
 from tierdesk.tickets.selectors.cases import is_agent, sees_all_cases
 
-from .models import AgentPresence, KnownCaller, Line, QueueEntry
-from .queueing import (
+from ..models import AgentPresence, CallLine, KnownCaller, QueueEntry
+from ..queueing import (
     DEFAULT_HANDLE_SECONDS,
     Waiting,
     estimate_wait_seconds,
@@ -27,10 +27,10 @@ from .queueing import (
 
 # The phone lines each role answers (the case lines of tickets.selectors.cases.LINES_BY_ROLE).
 PHONE_LINES_BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.AGENT_L1: (Line.FIRST,),
-    Role.AGENT_L2: (Line.FIRST, Line.SECOND),
-    Role.SUPERVISOR: (Line.FIRST, Line.SECOND),
-    Role.STAFF_ADMIN: (Line.FIRST, Line.SECOND),
+    Role.AGENT_L1: (CallLine.FIRST,),
+    Role.AGENT_L2: (CallLine.FIRST, CallLine.SECOND),
+    Role.SUPERVISOR: (CallLine.FIRST, CallLine.SECOND),
+    Role.STAFF_ADMIN: (CallLine.FIRST, CallLine.SECOND),
 }
 # How many recent handled calls give the mean handle time.
 HANDLE_SAMPLE = 50
@@ -219,7 +219,7 @@ def phone_figures(*, since: datetime) -> list[FigureRow]:
         .order_by("region__name", "line")
     )
     found = []
-    labels = dict(Line.choices)
+    labels = dict(CallLine.choices)
     for row in rows:
         mean = row["mean_wait"]
         found.append(
