@@ -110,6 +110,9 @@ class Report:
     questions: int
     out_of_scope: int
     clarified: int
+    clarified_with_right: int  # in-scope questions asked about, the right entry among the choices
+    cpu_p50_ms: float  # processor time per question: what latency would be on an idle machine
+    cpu_p95_ms: float
     threshold: float
     build_s: float
 
@@ -139,23 +142,26 @@ def evaluate(
     threshold = index.threshold if threshold is None else threshold
     margin = index.settings.margin if margin is None else margin
     index.match("warm up")  # the model's first call allocates its buffers
-    right = right_top1 = in_scope = handed_off = out_of_scope = clarified = 0
+    right = right_top1 = in_scope = handed_off = out_of_scope = clarified = clarified_right = 0
     timings: list[float] = []
+    cpu: list[float] = []
     for question in questions:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         match = index.match(question.text, language=question.language)
         decision = decide(match, threshold=threshold, margin=margin)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
         clarified += decision.kind == "clarify"
         if question.expected is None:
             out_of_scope += 1
             handed_off += decision.kind == "handoff"
             continue
         in_scope += 1
+        clarified_right += decision.kind == "clarify" and question.expected in decision.keys
         best = match.best
         right_top1 += best is not None and best.key == question.expected
         right += decision.kind == "answer" and decision.keys[0] == question.expected
-    ms = np.asarray(timings)
+    ms, cpu_ms = np.asarray(timings), np.asarray(cpu)
     return Report(
         accuracy=right / in_scope if in_scope else 0.0,
         handoff_recall=handed_off / out_of_scope if out_of_scope else None,
@@ -166,6 +172,9 @@ def evaluate(
         questions=len(questions),
         out_of_scope=out_of_scope,
         clarified=clarified,
+        clarified_with_right=clarified_right,
+        cpu_p50_ms=float(np.percentile(cpu_ms, 50)),
+        cpu_p95_ms=float(np.percentile(cpu_ms, 95)),
         threshold=threshold,
         build_s=build_s,
     )

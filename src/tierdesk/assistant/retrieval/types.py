@@ -83,4 +83,4 @@ class RetrievalSettings:
     keep_right: float = 0.97
     # None: the index chooses its threshold from its own phrasings (Index.threshold).
     threshold: float | None = None
-    margin: float = 0.1
+    margin: float = 0.05

@@ -75,14 +75,26 @@ class Command(BaseCommand):
             return
         recall = "-" if report.handoff_recall is None else f"{report.handoff_recall:.4f}"
         lines = [
-            (_("questions"), f"{report.questions} ({report.out_of_scope} out of scope)"),
+            (
+                _("questions"),
+                _("%(count)s (%(out)s out of scope)")
+                % {"count": report.questions, "out": report.out_of_scope},
+            ),
             (_("accuracy"), f"{report.accuracy:.4f}"),
             (_("hand-off recall"), recall),
             (_("accuracy with no hand-off"), f"{report.accuracy_no_handoff:.4f}"),
-            (_("clarifying questions"), str(report.clarified)),
+            (
+                _("clarifying questions"),
+                _("%(count)s (the right entry offered in %(right)s)")
+                % {"count": report.clarified, "right": report.clarified_with_right},
+            ),
             (_("threshold"), f"{report.threshold:.3f}"),
             (_("index build"), f"{report.build_s:.2f} s"),
             (_("p50 / p95"), f"{report.p50_ms:.2f} / {report.p95_ms:.2f} ms"),
+            (
+                _("processor time p50 / p95"),
+                f"{report.cpu_p50_ms:.2f} / {report.cpu_p95_ms:.2f} ms",
+            ),
             (_("peak memory"), f"{report.peak_rss_mb:.0f} MB"),
         ]
         width = max(len(label) for label, _value in lines)
