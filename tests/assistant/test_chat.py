@@ -293,3 +293,12 @@ def test_warming_builds_one_index_shared_by_readers_who_see_the_same(faq, monkey
     assert builds == [4]  # no article at all: every kind of reader sees the same four entries
     ask(client_for(None), "I forgot my password", **HTMX)
     assert builds == [4]
+
+
+def test_a_question_runs_a_bounded_number_of_queries(faq, django_assert_max_num_queries):
+    client = client_for(None)
+    ask(client, "I forgot my password", **HTMX)  # builds the index, starts the conversation
+    # The session, the conversation, the content's version (2), the answer's entry, the turn
+    # and the conversation's time written (within a savepoint), the turn read for the page.
+    with django_assert_max_num_queries(10):
+        assert ask(client, "billing history", **HTMX).status_code == 200

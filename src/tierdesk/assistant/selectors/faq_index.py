@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from tierdesk.accounts.models import Viewer
 from tierdesk.assistant.retrieval import Entry, Index, RetrievalSettings
@@ -60,18 +60,22 @@ def parse_key(key: str) -> IndexKey | None:
 
 
 def content_version() -> tuple[object, ...]:
-    """What the index depends on, in two aggregate queries: counts and the latest changes."""
-    faq = FaqEntry.objects.filter(published=True).aggregate(n=Count("pk"), last=Max("updated_at"))
-    # Every entry, published or not: unpublishing changes the count of published ones only
-    # when nothing else moves, and updated_at always moves with services.faq.
-    every = FaqEntry.objects.aggregate(last=Max("updated_at"))
+    """What the index depends on, in two aggregate queries: counts and the latest changes.
+
+    Every change of an entry (publishing and unpublishing included) moves its `updated_at`, a
+    deletion the count; an article's translation moves its `updated_at` when its text changes
+    and `published_at` when it is published, the count when it is unpublished or deleted.
+    """
+    faq = FaqEntry.objects.aggregate(
+        n=Count("pk", filter=Q(published=True)), every=Count("pk"), last=Max("updated_at")
+    )
     articles = ArticleTranslation.objects.filter(status=TranslationStatus.PUBLISHED).aggregate(
         n=Count("pk"), last=Max("updated_at"), published=Max("published_at")
     )
     return (
         faq["n"],
+        faq["every"],
         faq["last"],
-        every["last"],
         articles["n"],
         articles["last"],
         articles["published"],

@@ -51,7 +51,8 @@ def _conversation_for_question(request: HttpRequest) -> Conversation:
     conversation = conversation_resume(
         token=request.session.get(SESSION_KEY), user=request.user, language=_language()
     )
-    request.session[SESSION_KEY] = conversation.token
+    if request.session.get(SESSION_KEY) != conversation.token:
+        request.session[SESSION_KEY] = conversation.token
     return conversation
 
 
