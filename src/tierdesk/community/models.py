@@ -68,6 +68,9 @@ class Thread(models.Model):
     accepted_post = models.ForeignKey(
         "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Whether `accepted_post` is set, kept by the services: the solved/unsolved filters read this
+    # unindexed flag, so SQLite walks the list's index in order instead of the FK's index.
+    is_solved = models.BooleanField(default=False)
     is_hidden = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
     duplicate_of = models.ForeignKey(
@@ -90,19 +93,17 @@ class Thread(models.Model):
         verbose_name = _("thread")
         ordering: ClassVar = ["-last_activity_at", "-id"]
         indexes: ClassVar = [
+            # In list order, `is_hidden` last: SQLite reads `NOT is_hidden` from the index while
+            # it walks in order (it cannot seek on NOT col), and counts a category from it alone.
             models.Index(
-                fields=["category", "is_hidden", "-last_activity_at", "-id"],
-                name="thread_category_activity",
+                fields=["category", "-last_activity_at", "-id", "is_hidden", "is_solved"],
+                name="thread_category_recent",
             ),
-            models.Index(fields=["is_hidden", "-last_activity_at", "-id"], name="thread_activity"),
+            models.Index(fields=["-last_activity_at", "-id", "is_hidden"], name="thread_recent"),
         ]
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def is_solved(self) -> bool:
-        return self.accepted_post_id is not None
 
 
 class Post(models.Model):

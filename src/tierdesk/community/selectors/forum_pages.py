@@ -52,9 +52,9 @@ def thread_list(
     if language:
         threads = threads.filter(language=language)
     if state == "solved":
-        threads = threads.filter(accepted_post__isnull=False)
+        threads = threads.filter(is_solved=True)
     elif state == "unsolved":
-        threads = threads.filter(accepted_post__isnull=True)
+        threads = threads.filter(is_solved=False)
     elif state == "unanswered":
         threads = threads.filter(reply_count=0)
     if tag:

@@ -68,7 +68,8 @@ def post_hide(*, actor: User, post: Post, hidden: bool = True, note: str = "") -
             Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + delta)
             if hidden and thread.accepted_post_id == post.pk:
                 thread.accepted_post = None
-                thread.save(update_fields=["accepted_post"])
+                thread.is_solved = False
+                thread.save(update_fields=["accepted_post", "is_solved"])
         Flag.objects.filter(post=post, resolved_at__isnull=True).update(resolved_at=timezone.now())
         reputation_recompute(user_id=post.author_id)
         kind = ModerationKind.HIDE if hidden else ModerationKind.UNHIDE
@@ -136,7 +137,10 @@ def thread_merge(*, actor: User, source: Thread, target: Thread, note: str = "")
         source.duplicate_of = target
         source.reply_count = 0
         source.accepted_post = None
-        source.save(update_fields=["is_hidden", "duplicate_of", "reply_count", "accepted_post"])
+        source.is_solved = False
+        source.save(
+            update_fields=["is_hidden", "duplicate_of", "reply_count", "accepted_post", "is_solved"]
+        )
         similar_index_bump()
         _log(actor, ModerationKind.MERGE, thread=source, note=note or f"\u2192 #{target.pk}")
     return target

@@ -83,7 +83,8 @@ def solution_accept(*, actor: User, thread: Thread, post: Post | None) -> Thread
     with transaction.atomic():
         previous = thread.accepted_post
         thread.accepted_post = post
-        thread.save(update_fields=["accepted_post"])
+        thread.is_solved = post is not None
+        thread.save(update_fields=["accepted_post", "is_solved"])
         touched = {p.author_id for p in (previous, post) if p is not None}
         for user_id in touched:
             reputation_recompute(user_id=user_id)
