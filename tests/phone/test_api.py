@@ -47,3 +47,33 @@ def test_an_agent_of_another_region_does_not_see_this_queue(open_region, simulat
     client = Client()
     client.force_login(VendorUserFactory(role=Role.AGENT_L1, region=SupportRegionFactory()))
     assert client.get("/api/v1/phone/queue").json() == []
+
+
+def test_wrap_up_and_transfer_through_the_api(open_region, simulator):
+    import json
+
+    make_account(open_region, "business", pin="787878")
+    simulator.call(["1", "787878", "2"], from_number="+15550021")
+    simulator.call(["1", "787878", "3"], from_number="+15550022")
+    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    other = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    client = Client()
+    client.force_login(agent)
+    first = client.post("/api/v1/phone/queue/take").json()["entry"]
+    intruder = Client()
+    intruder.force_login(other)
+    body = json.dumps({"notes": "Fixed on the call."})
+    url = f"/api/v1/phone/calls/{first['id']}/wrap-up"
+    assert intruder.post(url, body, content_type="application/json").status_code == 404
+    empty = client.post(url, json.dumps({"notes": " "}), content_type="application/json")
+    assert empty.status_code == 422
+    done = client.post(url, body, content_type="application/json")
+    assert done.status_code == 200
+    from tierdesk.tickets.models import Case
+
+    case = Case.objects.get(pk=done.json()["case_id"])
+    assert case.channel == "phone" and case.first_responded_at is not None
+    second = client.post("/api/v1/phone/queue/take").json()["entry"]
+    moved = client.post(f"/api/v1/phone/calls/{second['id']}/transfer")
+    assert moved.status_code == 200 and moved.json()["line"] == "second"
+    assert moved.json()["state"] == "waiting"

@@ -9,12 +9,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from tierdesk.accounts.models import User
-from tierdesk.config.api_types import READ_ERRORS, error_responses
+from tierdesk.config.api_types import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BodyId,
+    PathId,
+    Text,
+    error_responses,
+)
+from tierdesk.tickets.selectors.cases import access_case
 
 from .models import QueueEntry
 from .selectors import calls as reads
@@ -40,6 +48,20 @@ class QueueEntryOut(Schema):
     account_name: str
     estimated_wait_seconds: int
     taken_at: datetime | None
+
+
+class WrapUpIn(Schema):
+    """The call's notes, on a new phone case (optional subject) or on a case of the caller's."""
+
+    notes: Text
+    subject: Text = ""
+    case_id: BodyId | None = None
+
+
+class WrapUpOut(Schema):
+    """The case the call is logged on."""
+
+    case_id: int
 
 
 class TakeOut(Schema):
@@ -94,3 +116,38 @@ def phone_take(request: HttpRequest) -> TakeOut:
 def phone_my_calls(request: HttpRequest) -> list[QueueEntryOut]:
     """The calls the agent took and has not wrapped up yet."""
     return [_out(entry) for entry in reads.open_calls_of(_agent(request))]
+
+
+def _own_entry(agent: User, entry_id: int) -> QueueEntry:
+    entry = (
+        QueueEntry.objects.select_related("call__account", "region")
+        .filter(pk=entry_id, agent=agent)
+        .first()
+    )
+    if entry is None:
+        raise Http404(_("No such call of yours."))
+    return entry
+
+
+@router.post("/calls/{entry_id}/wrap-up", response={200: WrapUpOut, **WRITE_ERRORS})
+def phone_wrap_up(request: HttpRequest, entry_id: PathId, payload: WrapUpIn) -> WrapUpOut:
+    """Log the call: notes on a new phone case or on a case of the caller's account.
+
+    The agent's answer becomes the case's first response (see docs/phone.md).
+    """
+    agent = _agent(request)
+    entry = _own_entry(agent, entry_id)
+    case = access_case(agent, payload.case_id) if payload.case_id else None
+    case = agents.call_wrap_up(
+        agent=agent, entry=entry, notes=payload.notes, subject=payload.subject, case=case
+    )
+    return WrapUpOut(case_id=case.pk)
+
+
+@router.post("/calls/{entry_id}/transfer", response={200: QueueEntryOut, **WRITE_ERRORS})
+def phone_transfer(request: HttpRequest, entry_id: PathId) -> QueueEntryOut:
+    """Send the caller to the second line's queue (422 when the plan does not include it)."""
+    agent = _agent(request)
+    moved = agents.call_transfer(agent=agent, entry=_own_entry(agent, entry_id))
+    moved = QueueEntry.objects.select_related("call__account", "region").get(pk=moved.pk)
+    return _out(moved)
