@@ -99,3 +99,28 @@ def test_grouping_is_greedy_by_cosine():
     b = np.array([0.96, 0.28], dtype=np.float32)
     c = np.array([0.0, 1.0], dtype=np.float32)
     assert group_by_similarity(np.stack([a, b, c]), 0.9) == [[0, 1], [2]]
+
+
+def test_the_prefilled_admin_form_and_saving_an_entry(people, db):
+    from tests.factories import StaffAdminFactory
+    from tierdesk.assistant.models import FaqEntry
+
+    admin = StaffAdminFactory(email="admin@vendor.example")
+    client = client_for(admin)
+    url = reverse("admin:assistant_faqentry_add")
+    page = client.get(url, {"question": "Export calls to Excel?", "language": "it"})
+    assert page.status_code == 200
+    assert 'value="Export calls to Excel?"' in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "question": "Export calls to Excel?",
+            "phrasings": "call log spreadsheet",
+            "answer": "Use **Reports → Export**.",
+            "language": "en",
+            "published": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    entry = FaqEntry.objects.get()
+    assert entry.owner == admin and entry.phrasing_list == ["call log spreadsheet"]
