@@ -10,6 +10,7 @@ from tierdesk.assistant.choices import DecisionKind, HandoffReason, Offer
 from tierdesk.assistant.models import Conversation, FaqEntry, Handoff, Turn
 from tierdesk.assistant.retrieval import RetrievalSettings
 from tierdesk.assistant.selectors import faq_index
+from tierdesk.assistant.selectors.chat_log import community_new_thread_url
 from tierdesk.assistant.services.chat import suggested_severity, wants_a_person
 from tierdesk.tickets.choices import Channel
 from tierdesk.tickets.models import Case
@@ -147,6 +148,8 @@ def test_hand_off_offers_follow_the_plan(faq, people, who, offers):
     assert turn.decision == DecisionKind.HANDOFF
     assert turn.handoff_reason == HandoffReason.ASKED
     assert set(turn.handoff.offers) == {o.value for o in offers}
+    community = community_new_thread_url("Can I speak to a person please?")
+    assert (community.replace("&", "&amp;") in html) if community else True
     assert ("open a case" in html) == (Offer.CASE in offers)
     assert ("+390200000101" in html) == (Offer.PHONE in offers)
     if Offer.PHONE in offers:
