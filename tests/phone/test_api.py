@@ -23,6 +23,9 @@ def test_agents_read_the_queue_in_order_and_take_the_next(open_region, simulator
     client.force_login(VendorUserFactory(role=Role.AGENT_L1, region=open_region))
     queue = client.get("/api/v1/phone/queue").json()
     assert [row["from_number"] for row in queue] == ["+15550003", "+15550002", "+15550001"]
+    from tierdesk.phone.models import AgentPresence
+
+    assert AgentPresence.objects.count() == 1  # reading the queue marks the agent available
     taken = client.post("/api/v1/phone/queue/take").json()["entry"]
     assert taken["from_number"] == "+15550003" and taken["state"] == "taken"
     assert [c["id"] for c in client.get("/api/v1/phone/calls/mine").json()] == [taken["id"]]

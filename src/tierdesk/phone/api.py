@@ -98,8 +98,13 @@ def _out(entry: QueueEntry) -> QueueEntryOut:
 
 @router.get("/queue", response={200: list[QueueEntryOut], **READ_ERRORS})
 def phone_queue(request: HttpRequest) -> list[QueueEntryOut]:
-    """The waiting entries of the agent's lines (and region), in the order they are served."""
-    return [_out(entry) for entry in reads.waiting_order(reads.agent_entries(_agent(request)))]
+    """The waiting entries of the agent's lines (and region), in the order they are served.
+
+    Like the console's poll, reading the queue marks the agent available for the estimates.
+    """
+    agent = _agent(request)
+    agents.presence_touch(agent=agent)
+    return [_out(entry) for entry in reads.waiting_order(reads.agent_entries(agent))]
 
 
 @router.post("/queue/take", response={200: TakeOut, **error_responses(401, 403)})
