@@ -140,3 +140,10 @@ def test_reciprocal_rank_fusion():
 def test_case_form_suggestions_are_language_agnostic(help_center, readers):
     found = suggested_translations(readers["paid_member"], ITALIAN_QUESTION)
     assert [(t.language, t.title) for t in found] == [("en", "Reset your password")]
+
+
+def test_a_large_index_goes_through_its_principal_directions(help_center, monkeypatch):
+    monkeypatch.setattr(semantic, "EXACT_LIMIT", 1)
+    monkeypatch.setattr(semantic, "SHORTLIST", 1)
+    assert semantic.matrix().projection is not None
+    assert [hit.title for hit in search(None, ITALIAN_QUESTION).hits] == ["Reset your password"]
