@@ -113,6 +113,7 @@ def test_a_paid_customer_is_handed_off_to_a_case(browser, live_server, world):
     turn.get_by_role("button", name="open a case").click()
     link = page.locator("#assistant-turns").get_by_role("link", name="is open")
     expect(link).to_be_visible(timeout=10000)
+    expect(link).to_be_focused()
     case = Case.objects.get()
     assert case.channel == Channel.ASSISTANT and case.requester == world["customer"]
     assert "I need to talk to a person" in case.description

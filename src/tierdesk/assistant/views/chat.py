@@ -133,7 +133,7 @@ def handoff_case(request: HttpRequest, pk: int) -> HttpResponse:
     handoff = handoff_case_open(handoff=handoff, actor=request.user)
     if _htmx(request):
         turns = turn_views([_reloaded(handoff.turn_id)], request.user, _language())
-        return render(request, "assistant/_turns.html", {"turns": turns})
+        return render(request, "assistant/_turns.html", {"turns": turns, "focus_case": True})
     assert handoff.case_id is not None
     return redirect(reverse("case-detail", args=[handoff.case_id]))
 

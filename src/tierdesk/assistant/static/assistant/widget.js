@@ -9,6 +9,13 @@
   // After a question (in the panel or on /assistant/): empty the field, keep it focused, and
   // show the newest turn.
   function afterAnswer(event) {
+    // A turn replaced by its new state (the case just opened): the focus goes to its link.
+    var focus = document.querySelector("[data-assistant-focus]");
+    if (focus) {
+      focus.removeAttribute("data-assistant-focus");
+      focus.focus();
+      return;
+    }
     var target = event.detail && event.detail.target;
     if (!target || target.id !== "assistant-turns") return;
     var log = target.closest(".assistant-log");
