@@ -129,10 +129,17 @@ def test_fusion_adds_the_weighted_lexical_score_to_the_classifier(index: Index) 
     assert index.model is not None
     fused = index.fused(index.model, vector, lexical)
     logits = index.model.logits(vector[None, :])[0]
-    expected = index.settings.lexical_weight * entry_lexical(lexical, index.owners, len(index))
-    assert np.allclose(fused - logits, expected, atol=1e-5)
+    words = index.settings.lexical_weight * entry_lexical(lexical, index.owners, len(index))
+    nearest = np.array(
+        [
+            max(float(index.vectors[i] @ vector) for i in np.flatnonzero(index.owners == e))
+            for e in range(len(index))
+        ]
+    )
+    expected = logits + words + index.settings.cosine_weight * nearest
+    assert np.allclose(fused, expected, atol=1e-4)
     # The word-for-word match is the invoice entry's.
-    assert int(np.argmax(expected)) == 1
+    assert int(np.argmax(words)) == 1
 
 
 def test_lexical_weight_breaks_a_tie_towards_the_entry_with_the_words() -> None:

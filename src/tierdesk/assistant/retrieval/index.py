@@ -2,7 +2,8 @@
 
 Scoring (docs/assistant-retrieval.md, "How it decides"): the question's embedding goes through a
 softmax classifier fitted on the phrasings' embeddings; each entry's logit is raised by the
-lexical weight times its BM25 score (best phrasing, divided by the best entry's). The best
+lexical weight times its BM25 score (best phrasing, divided by the best entry's) and by the
+cosine weight times the cosine to its nearest phrasing. The best
 fused score becomes a probability by a Platt fit learned from cross-validation on the phrasings
 themselves, which also sets the threshold (calibration.py).
 """
@@ -103,15 +104,24 @@ class Index:
     ) -> np.ndarray:
         """Fused score of every entry for one question (lexical: BM25 per phrasing row).
 
-        rows: the phrasing rows the model knows (all by default): others count no lexical match.
+        The classifier's logit, plus the lexical weight times the entry's normalised BM25 score,
+        plus the cosine weight times the cosine to the entry's nearest phrasing.
+        rows: the phrasing rows the model knows (all by default); the others count for nothing.
         """
+        entries = len(self.entries)
         logits = model.logits(vector[None, :])[0]
+        cosine = self.vectors @ vector
         if rows is not None:
             mask = np.zeros(len(lexical), dtype=bool)
             mask[rows] = True
             lexical = np.where(mask, lexical, 0.0)
-        return logits + self.settings.lexical_weight * entry_lexical(
-            lexical, self.owners, len(self.entries)
+            cosine = np.where(mask, cosine, -1.0)
+        nearest = np.full(entries, -1.0, dtype=np.float32)
+        np.maximum.at(nearest, self.owners, cosine.astype(np.float32))
+        return (
+            logits
+            + self.settings.lexical_weight * entry_lexical(lexical, self.owners, entries)
+            + self.settings.cosine_weight * nearest
         )
 
     def match(self, question: str, *, language: str | None = None, limit: int = 5) -> Match:

@@ -65,6 +65,7 @@ class RetrievalSettings:
     """How an index scores; the defaults are the documented method (docs/assistant-retrieval.md).
 
     lexical_weight: weight of the normalised BM25 score (0..1) added to the classifier's logits.
+    cosine_weight: weight of the cosine to the entry's nearest phrasing, added likewise.
     temperature: softmax temperature over fused scores, for the runners-up's confidences.
     l2, steps: the classifier's L2 penalty and training steps.
     folds: cross-validation folds of the calibration.
@@ -75,6 +76,7 @@ class RetrievalSettings:
     """
 
     lexical_weight: float = 2.0
+    cosine_weight: float = 2.0
     temperature: float = 1.0
     l2: float = 1e-3
     steps: int = 30
