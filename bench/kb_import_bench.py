@@ -186,7 +186,8 @@ def main() -> None:
         )
 
     timed("import into an empty base")
-    from tierdesk.knowledge.services.search import search_embeddings_fill, semantic_enabled
+    from tierdesk.knowledge.selectors.semantic import semantic_enabled
+    from tierdesk.knowledge.services.search import search_embeddings_fill
 
     if semantic_enabled():
         started, cpu = time.perf_counter(), time.process_time()

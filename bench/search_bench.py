@@ -245,7 +245,7 @@ def _child_main(args: argparse.Namespace, size: int) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from tierdesk.knowledge.services.search import semantic_enabled
+    from tierdesk.knowledge.selectors.semantic import semantic_enabled
 
     if os.environ.get("KNOWLEDGE_SEMANTIC_SEARCH") == "0":
         settings.KNOWLEDGE_SEMANTIC_SEARCH = False
@@ -300,7 +300,8 @@ def build(size: int, rng: random.Random) -> dict[str, Any]:
         SearchIndexVersion,
     )
     from tierdesk.knowledge.search_text import terms
-    from tierdesk.knowledge.services.search import filter_words, semantic_enabled
+    from tierdesk.knowledge.selectors.semantic import semantic_enabled
+    from tierdesk.knowledge.services.search import filter_words
 
     semantic = semantic_enabled()
 

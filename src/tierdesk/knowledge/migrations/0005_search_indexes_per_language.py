@@ -4,7 +4,7 @@ A query is one branch per language (`language = 'en' AND search_vector @@ englis
 an index per language each branch reads only its language's lexemes (a prefix such as `phon:*`
 in Italian no longer walks the English `phone` list), and no index on `visibility` (public for
 most rows) tempts the planner away from the full text. A new language in settings.LANGUAGES
-needs its own index here (and its configuration in selectors.search.PG_CONFIG).
+needs its own index here (and its configuration in selectors.tsvector.PG_CONFIG).
 """
 
 from django.db import migrations, models

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from django.conf import settings
 
 from ..models import SearchEntry, SearchIndexVersion
 
@@ -40,6 +41,12 @@ PCA_SAMPLE = 5_000
 # of the topic 0.3-0.45, unrelated texts under 0.15 (the scale of this encoder).
 MIN_SIMILARITY = 0.3
 _CHUNK = 8192
+
+
+def semantic_enabled() -> bool:
+    """Whether search embeds entries and queries (settings.KNOWLEDGE_SEMANTIC_SEARCH, on by
+    default; the test settings turn it off but for the tests of it)."""
+    return bool(getattr(settings, "KNOWLEDGE_SEMANTIC_SEARCH", True))
 
 
 def _principal_directions(full: np.ndarray) -> np.ndarray:

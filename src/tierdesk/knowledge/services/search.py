@@ -31,6 +31,7 @@ from ..models import (
     Video,
 )
 from ..search_text import plain_text, terms
+from ..selectors.semantic import semantic_enabled
 
 # A transcript is indexed in passages of consecutive cues: a search opens the video where the
 # passage starts, and a word said ten times in a minute is one or two hits, not ten.
@@ -43,12 +44,6 @@ PASSAGE_CHARS = 500
 EMBED_CHARS = 300
 EMBED_INLINE = 64
 EMBED_BATCH = 128
-
-
-def semantic_enabled() -> bool:
-    """Whether search embeds entries and queries (settings.KNOWLEDGE_SEMANTIC_SEARCH, on by
-    default; the test settings turn it off but for the tests of it)."""
-    return bool(getattr(settings, "KNOWLEDGE_SEMANTIC_SEARCH", True))
 
 
 def embedding_text(entry: SearchEntry) -> str:
