@@ -92,7 +92,7 @@ def may_edit(user: Any, post: Post) -> bool:
     )
 
 
-def may_open_case(user: Any, thread: Thread) -> bool:
+def may_turn_into_case(user: Any, thread: Thread) -> bool:
     """The asker, when their plan allows web cases, turns their thread into a case (once)."""
     return (
         user is not None
@@ -117,7 +117,7 @@ def visible_posts(user: Any, thread: Thread) -> QuerySet[Post]:
     return posts
 
 
-def access_category(user: Any, *, slug: str) -> ForumCategory:
+def access_forum_category(user: Any, *, slug: str) -> ForumCategory:
     try:
         return ForumCategory.objects.get(slug=slug)
     except ForumCategory.DoesNotExist:

@@ -15,14 +15,14 @@ from tierdesk.tickets.models import Case
 from tierdesk.tickets.services.cases import case_create
 
 from ..models import ModerationAction, ModerationKind, Post, Thread
-from ..selectors.forum_access import is_moderator, may_open_case
+from ..selectors.forum_access import is_moderator, may_turn_into_case
 
 DEFAULT_CASE_SEVERITY = 3
 
 
 def thread_to_case(*, actor: User, thread: Thread, severity: int = DEFAULT_CASE_SEVERITY) -> Case:
     """Open a case from the asker's thread (once): the question and a link back become its text."""
-    if not may_open_case(actor, thread):
+    if not may_turn_into_case(actor, thread):
         raise PermissionDenied(_("Only the person who asked, on a plan with cases, may do this."))
     question = Post.objects.get(thread=thread, is_question=True)
     link = reverse("community:thread", args=[thread.pk])

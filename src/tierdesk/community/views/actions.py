@@ -17,7 +17,7 @@ from tierdesk.knowledge.models import Category
 
 from ..forms import FlagForm, ReplyForm
 from ..models import ForumCategory, Subscription, Thread
-from ..selectors.forum_access import access_category, access_post, access_thread
+from ..selectors.forum_access import access_forum_category, access_post, access_thread
 from ..services.forum_follow import (
     follow_lookup,
     subscription_add,
@@ -118,7 +118,7 @@ def follow_thread(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_category(request: HttpRequest, slug: str) -> HttpResponse:
     if (refused := _signed_in(request)) is not None:
         return refused
-    category = access_category(request.user, slug=slug)
+    category = access_forum_category(request.user, slug=slug)
     if request.POST.get("follow") == "0":
         subscription_remove(user=request.user, category=category)  # type: ignore[arg-type]
         messages.success(request, _("You no longer follow this category."))

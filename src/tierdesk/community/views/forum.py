@@ -22,16 +22,16 @@ from ..forms import EditForm, FlagForm, ReplyForm, ThreadForm
 from ..models import ForumCategory, PostImage, PostRevision
 from ..selectors import forum_pages
 from ..selectors.forum_access import (
-    access_category,
+    access_forum_category,
     access_post,
     access_thread,
     display_name,
     is_moderator,
     may_accept,
     may_edit,
-    may_open_case,
     may_post,
     may_reply,
+    may_turn_into_case,
 )
 from ..selectors.forum_similar import similar_threads
 from ..services.forum_posts import post_edit, thread_create
@@ -74,7 +74,7 @@ def forum_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def category_page(request: HttpRequest, slug: str) -> HttpResponse:
-    category = access_category(request.user, slug=slug)
+    category = access_forum_category(request.user, slug=slug)
     context = _list_context(request, category) | {
         "category": category,
         "following": forum_pages.is_following(request.user, category=category),
@@ -107,7 +107,7 @@ def thread_context(
         "reply_form": reply_form or ReplyForm(),
         "may_reply": may_reply(user, thread),
         "may_accept": may_accept(user, thread),
-        "may_open_case": may_open_case(user, thread),
+        "may_turn_into_case": may_turn_into_case(user, thread),
         "is_moderator": is_moderator(user),
         "may_post": may_post(user),
         "may_edit_ids": {
