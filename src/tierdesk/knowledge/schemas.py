@@ -15,7 +15,7 @@ from .models.articles import MAX_SUMMARY, MAX_TITLE
 LanguageValue = Literal["en", "it"]
 VisibilityValue = Literal["public", "signed_in", "paid", "agents"]
 StatusValue = Literal["draft", "published"]
-SearchKindValue = Literal["article", "guide", "video", "transcript"]
+SearchKindValue = Literal["article", "guide", "video", "transcript", "thread"]
 MAX_BODY = 200_000
 
 

@@ -20,6 +20,8 @@ class SearchKind(models.TextChoices):
     GUIDE = "guide", _("Guide")
     VIDEO = "video", _("Video")
     TRANSCRIPT = "transcript", _("Video transcript")
+    # A community thread (tierdesk.community keeps its entries: services.forum_search).
+    THREAD = "thread", _("Community thread")
 
 
 class SearchEntry(models.Model):

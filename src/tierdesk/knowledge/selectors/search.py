@@ -58,6 +58,7 @@ ROUTES: dict[str, str] = {
     SearchKind.GUIDE: "knowledge:guide",
     SearchKind.VIDEO: "knowledge:video",
     SearchKind.TRANSCRIPT: "knowledge:video",
+    SearchKind.THREAD: "community:thread",
 }
 
 
@@ -339,6 +340,13 @@ def _still_visible(user: Viewer | None, entries: list[SearchEntry]) -> set[int]:
     if video_ids:
         videos = set(visible_videos(user).filter(pk__in=video_ids).values_list("pk", flat=True))
         allowed[SearchKind.VIDEO] = allowed[SearchKind.TRANSCRIPT] = videos
+    if SearchKind.THREAD in by_kind:
+        from tierdesk.community.selectors.forum_access import visible_threads
+
+        ids = by_kind[SearchKind.THREAD]
+        allowed[SearchKind.THREAD] = set(
+            visible_threads(user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
     return {e.pk for e in entries if e.object_id in allowed.get(e.kind, set())}
 
 

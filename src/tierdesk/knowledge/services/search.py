@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..choices import TranslationStatus
+from ..choices import TranslationStatus, Visibility
 from ..models import (
     Article,
     ArticleTranslation,
@@ -320,10 +320,31 @@ def search_index_remove_many(*, kind: str, object_ids: Sequence[int]) -> None:
         _version_bump()
 
 
-def search_index_rebuild() -> int:
-    """Write the whole index again from the help center's rows; the number of entries."""
+def search_index_put(
+    *, kind: str, object_id: int, language: str, slug: str, title: str, body: str, found: bool
+) -> None:
+    """Index one public thing another app keeps (a community thread), or forget it when it
+    is not to be `found`; that app calls this after each change of it."""
     with transaction.atomic():
-        SearchEntry.objects.all().delete()
+        entry = _entry(
+            kind=kind,
+            object_id=object_id,
+            language=language,
+            visibility=Visibility.PUBLIC,
+            slug=slug,
+            title=title,
+            body=plain_text(body),
+        )
+        _replace(kind, [object_id], [entry] if found else [])
+
+
+def search_index_rebuild() -> int:
+    """Write the whole index again from the help center's rows; the number of entries.
+
+    Entries other apps keep (community threads) stay as they are.
+    """
+    with transaction.atomic():
+        SearchEntry.objects.exclude(kind=SearchKind.THREAD).delete()
         entries: list[SearchEntry] = []
         for t in ArticleTranslation.objects.select_related("article").filter(
             status=TranslationStatus.PUBLISHED

@@ -72,6 +72,7 @@ KIND_ICONS: dict[str, str] = {
     SearchKind.GUIDE: "book",
     SearchKind.VIDEO: "camera-video",
     SearchKind.TRANSCRIPT: "play-circle",
+    SearchKind.THREAD: "people",
 }
 
 
