@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..selectors.forum_access import is_moderator, may_post
 from .forum_posts import similar_index_bump
+from .forum_search import thread_search_update
 from .forum_votes import reputation_recompute
 
 
@@ -72,6 +73,7 @@ def post_hide(*, actor: User, post: Post, hidden: bool = True, note: str = "") -
                 thread.save(update_fields=["accepted_post", "is_solved"])
         Flag.objects.filter(post=post, resolved_at__isnull=True).update(resolved_at=timezone.now())
         reputation_recompute(user_id=post.author_id)
+        thread_search_update(thread_id=thread.pk)
         kind = ModerationKind.HIDE if hidden else ModerationKind.UNHIDE
         _log(actor, kind, thread=thread, post=post, target_user=post.author, note=note)
     return post
@@ -108,6 +110,7 @@ def thread_move(*, actor: User, thread: Thread, category: ForumCategory, note: s
         thread.category = category
         thread.language = category.language
         thread.save(update_fields=["category", "language"])
+        thread_search_update(thread_id=thread.pk)
         _log(
             actor,
             ModerationKind.MOVE,
@@ -142,6 +145,8 @@ def thread_merge(*, actor: User, source: Thread, target: Thread, note: str = "")
             update_fields=["is_hidden", "duplicate_of", "reply_count", "accepted_post", "is_solved"]
         )
         similar_index_bump()
+        thread_search_update(thread_id=source.pk)
+        thread_search_update(thread_id=target.pk)
         _log(actor, ModerationKind.MERGE, thread=source, note=note or f"\u2192 #{target.pk}")
     return target
 
@@ -158,6 +163,7 @@ def thread_close_duplicate(
         thread.is_locked = True
         thread.save(update_fields=["duplicate_of", "is_locked"])
         similar_index_bump()
+        thread_search_update(thread_id=thread.pk)
         _log(actor, ModerationKind.DUPLICATE, thread=thread, note=note or f"\u2192 #{original.pk}")
     return thread
 

@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..selectors.forum_access import is_moderator, may_edit, may_post, may_reply
 from .forum_follow import notify_new_post, subscription_add
+from .forum_search import thread_search_update
 
 NEW_MEMBER_DAYS = 7
 NEW_MEMBER_POSTS_PER_HOUR = 5
@@ -207,6 +208,7 @@ def thread_create(
         subscription_add(user=actor, thread=thread)
         # No similar_index_bump: caches append threads above their greatest id on their own.
         notify_new_post(post=post)
+        thread_search_update(thread_id=thread.pk)
     return thread
 
 
@@ -285,6 +287,8 @@ def post_edit(
             thread.title_embedding = embedding
             thread.save(update_fields=["title", "title_embedding"])
             similar_index_bump()
+        if post.is_question or thread.accepted_post_id == post.pk:
+            thread_search_update(thread_id=thread.pk)
     return post
 
 

@@ -20,6 +20,7 @@ from tierdesk.accounts.models import User
 
 from ..models import ForumProfile, ModerationAction, ModerationKind, Post, Thread, Vote
 from ..selectors.forum_access import is_moderator, may_accept, may_post
+from .forum_search import thread_search_update
 
 UP_POINTS = 10
 DOWN_POINTS = 2
@@ -88,6 +89,7 @@ def solution_accept(*, actor: User, thread: Thread, post: Post | None) -> Thread
         touched = {p.author_id for p in (previous, post) if p is not None}
         for user_id in touched:
             reputation_recompute(user_id=user_id)
+        thread_search_update(thread_id=thread.pk)
         if thread.author_id != actor.pk:
             ModerationAction.objects.create(
                 actor=actor, kind=ModerationKind.ACCEPT, thread=thread, post=post
