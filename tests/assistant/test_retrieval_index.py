@@ -171,3 +171,13 @@ def test_a_saved_index_answers_the_same(index: Index, tmp_path: Path) -> None:
     assert loaded.threshold == index.threshold
     for question, language, _expected in CROSS_LANGUAGE:
         assert loaded.match(question, language=language) == index.match(question, language=language)
+
+
+def test_a_large_index_calibrates_on_a_sample_of_its_entries(index: Index) -> None:
+    sampled = Index.build(FAQ, settings=RetrievalSettings(calibration_entries=4))
+    feats, _right, out = sampled.calibration
+    # Only the sample's phrasings were held out: fewer rows than with every entry.
+    assert 0 < len(feats) < len(index.calibration[0])
+    assert out.any()
+    assert 0.0 < sampled.threshold < 1.0
+    assert sampled.match("Dove trovo le mie fatture?").candidates[0].key == "faq:invoice"

@@ -85,12 +85,19 @@ class Index:
         return 0.0  # too few phrasings to calibrate: answer with the best entry
 
     # Scoring.
-    def fit(self, rows: np.ndarray) -> classifier.LinearClassifier:
-        """The classifier over the given phrasing rows (classes: every entry's number)."""
+    def fit(
+        self, rows: np.ndarray, classes: np.ndarray | None = None
+    ) -> classifier.LinearClassifier:
+        """The classifier over the given phrasing rows.
+
+        classes: the entry numbers its outputs stand for, in order (default: every entry).
+        """
+        if classes is None:
+            classes = np.arange(len(self.entries))
         return classifier.fit(
             self.vectors[rows],
-            self.owners[rows],
-            len(self.entries),
+            np.searchsorted(classes, self.owners[rows]),
+            len(classes),
             l2=self.settings.l2,
             steps=self.settings.steps,
         )
@@ -101,12 +108,14 @@ class Index:
         vector: np.ndarray,
         lexical: np.ndarray,
         rows: np.ndarray | None = None,
+        classes: np.ndarray | None = None,
     ) -> np.ndarray:
         """Fused score of every entry for one question (lexical: BM25 per phrasing row).
 
         The classifier's logit, plus the lexical weight times the entry's normalised BM25 score,
         plus the cosine weight times the cosine to the entry's nearest phrasing.
         rows: the phrasing rows the model knows (all by default); the others count for nothing.
+        classes: the entries the model's outputs stand for (all by default), as in `fit`.
         """
         entries = len(self.entries)
         logits = model.logits(vector[None, :])[0]
@@ -118,11 +127,10 @@ class Index:
             cosine = np.where(mask, cosine, -1.0)
         nearest = np.full(entries, -1.0, dtype=np.float32)
         np.maximum.at(nearest, self.owners, cosine.astype(np.float32))
-        return (
-            logits
-            + self.settings.lexical_weight * entry_lexical(lexical, self.owners, entries)
-            + self.settings.cosine_weight * nearest
-        )
+        words = entry_lexical(lexical, self.owners, entries)
+        if classes is not None:
+            nearest, words = nearest[classes], words[classes]
+        return logits + self.settings.lexical_weight * words + self.settings.cosine_weight * nearest
 
     def match(self, question: str, *, language: str | None = None, limit: int = 5) -> Match:
         """The entries for a question, best first, with a calibrated confidence.
@@ -173,23 +181,41 @@ class Index:
         return platt, float(platt.probability(np.array([[cut]]))[0])
 
     def cross_validate(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Features of held-out phrasings, whether the best entry was right, whether left out."""
+        """Features of held-out phrasings, whether the best entry was right, whether left out.
+
+        Past `calibration_entries` entries, the cross-validation runs on a fixed sample of them,
+        so that building a large index costs one more fit of that size per fold, not of all.
+        """
+        entries = len(self.entries)
+        classes = np.arange(entries)
+        if entries > self.settings.calibration_entries:
+            rng = np.random.default_rng(0)
+            classes = np.sort(rng.choice(entries, self.settings.calibration_entries, replace=False))
+        sampled = np.zeros(entries, dtype=bool)
+        sampled[classes] = True
+        rows = np.flatnonzero(sampled[self.owners])
+        local_owners = np.searchsorted(classes, self.owners[rows])
         rows_feats: list[np.ndarray] = []
         rights: list[bool] = []
         outs: list[bool] = []
-        for fold in folds(self.owners, len(self.entries), count=self.settings.folds):
+        for fold in folds(local_owners, len(classes), count=self.settings.folds):
             if len(fold.train) == 0:
                 continue
-            model = self.fit(fold.train)
-            known = np.zeros(len(self.entries), dtype=bool)
-            known[self.owners[fold.train]] = True
-            for group, is_out in ((fold.held_in, False), (fold.held_out, True)):
+            train = rows[fold.train]
+            model = self.fit(train, classes)
+            known = np.zeros(entries, dtype=bool)
+            known[self.owners[train]] = True
+            candidates = classes[known[classes]]
+            for group, is_out in ((rows[fold.held_in], False), (rows[fold.held_out], True)):
                 for row in group:
                     scores = self.fused(
-                        model, self.vectors[row], self.lexical.scores(self.texts[row]), fold.train
-                    )
-                    scores = scores[known]
-                    best = int(np.flatnonzero(known)[int(np.argmax(scores))])
+                        model,
+                        self.vectors[row],
+                        self.lexical.scores(self.texts[row]),
+                        train,
+                        classes,
+                    )[known[classes]]
+                    best = int(candidates[int(np.argmax(scores))])
                     rows_feats.append(features(scores)[0])
                     rights.append(not is_out and best == int(self.owners[row]))
                     outs.append(is_out)

@@ -69,6 +69,7 @@ class RetrievalSettings:
     temperature: softmax temperature over fused scores, for the runners-up's confidences.
     l2, steps: the classifier's L2 penalty and training steps.
     folds: cross-validation folds of the calibration.
+    calibration_entries: past this many entries, the calibration uses a fixed sample of them.
     out_of_scope_share: the share of questions outside the FAQ the confidence assumes.
     keep_right: the threshold rule: keep this share of the answers the calibration got right.
     threshold: the confidence below which to hand off; None lets the index choose it.
@@ -81,6 +82,7 @@ class RetrievalSettings:
     l2: float = 1e-3
     steps: int = 30
     folds: int = 4
+    calibration_entries: int = 300
     out_of_scope_share: float = 0.1
     keep_right: float = 0.97
     # None: the index chooses its threshold from its own phrasings (Index.threshold).
