@@ -42,7 +42,15 @@ def log(people):
     Conversation.objects.create(language="en")  # opened, never asked: not counted
 
 
-@pytest.mark.parametrize("route", ["assistant:staff-conversations", "assistant:staff-unanswered"])
+@pytest.mark.parametrize(
+    "route",
+    [
+        "assistant:staff-conversations",
+        "assistant:staff-unanswered",
+        "assistant:staff-faq",
+        "assistant:staff-faq-new",
+    ],
+)
 @pytest.mark.parametrize("who", [None, "free", "pro"])
 def test_staff_pages_do_not_exist_for_customers(people, route, who):
     client = client_for(people[who] if who else None)
@@ -91,7 +99,8 @@ def test_unanswered_questions_are_grouped_across_languages(log, people):
     # The three ways of asking to export the call log are one group; "operator" is not there.
     assert rows[0][0].count == 3
     assert "operator" not in html
-    assert reverse("admin:assistant_faqentry_add") + "?question=" in html
+    assert reverse("assistant:staff-faq-new") + "?question=" in html
+    assert "/admin/" not in html
 
 
 def test_grouping_is_greedy_by_cosine():
@@ -124,3 +133,45 @@ def test_the_prefilled_admin_form_and_saving_an_entry(people, db):
     assert response.status_code == 302, response.content[:500]
     entry = FaqEntry.objects.get()
     assert entry.owner == admin and entry.phrasing_list == ["call log spreadsheet"]
+
+
+def test_the_staff_faq_editor_is_for_agents_not_the_admin(people, django_assert_max_num_queries):
+    """Agents and supervisors are not is_staff: the links go to the assistant's own editor."""
+    from tierdesk.assistant.models import FaqEntry
+
+    client = client_for(people["agent"])
+    listing = client.get(reverse("assistant:staff-conversations")).content.decode()
+    assert reverse("assistant:staff-faq") in listing and "/admin/" not in listing
+    new = reverse("assistant:staff-faq-new")
+    page = client.get(new, {"question": "Export calls to Excel?", "language": "it"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'value="Export calls to Excel?"' in html and 'value="it" selected' in html
+    response = client.post(
+        new,
+        {
+            "question": "Export calls to Excel?",
+            "phrasings": "call log spreadsheet",
+            "answer": "Use **Reports → Export**.",
+            "language": "en",
+            "published": "on",
+        },
+    )
+    assert response.status_code == 302
+    entry = FaqEntry.objects.get()
+    assert entry.owner == people["agent"] and entry.phrasing_list == ["call log spreadsheet"]
+    edit = reverse("assistant:staff-faq-edit", args=[entry.pk])
+    assert 'value="Export calls to Excel?"' in client.get(edit).content.decode()
+    changed = {"question": "Export calls?", "answer": "Reports.", "language": "en"}
+    response = client.post(edit, changed)
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.question, entry.published) == ("Export calls?", False)
+    assert client.post(edit, {"question": "", "answer": "", "language": "en"}).status_code == 200
+    assert client_for(people["pro"]).get(edit).status_code == 404
+    for n in range(30):
+        FaqEntry.objects.create(language="en", question=f"q{n}", answer="a")
+    supervisor = client_for(people["supervisor"])
+    with django_assert_max_num_queries(8):
+        response = supervisor.get(reverse("assistant:staff-faq"))
+    assert response.content.decode().count("data-faq=") == 31

@@ -16,4 +16,7 @@ urlpatterns = [
     path("staff/", staff.conversations, name="staff-conversations"),
     path("staff/<int:pk>/", staff.conversation, name="staff-conversation"),
     path("staff/unanswered/", staff.unanswered, name="staff-unanswered"),
+    path("staff/faq/", staff.faq_entries, name="staff-faq"),
+    path("staff/faq/new/", staff.faq_entry_new, name="staff-faq-new"),
+    path("staff/faq/<int:pk>/edit/", staff.faq_entry_edit, name="staff-faq-edit"),
 ]

@@ -17,7 +17,7 @@ from tierdesk.accounts.models import Viewer
 from tierdesk.assistant.retrieval import embeddings
 
 from ..choices import DecisionKind, HandoffReason
-from ..models import Conversation, Turn
+from ..models import Conversation, FaqEntry, Turn
 from .chat_access import access_assistant_staff
 
 DEFLECTION_DAYS = 30
@@ -157,3 +157,9 @@ def unanswered_groups(user: Viewer | None, *, limit: int = UNANSWERED_LIMIT) -> 
         )
     groups.sort(key=lambda g: (-g.count, g.title))
     return groups
+
+
+def faq_entries_for_staff(user: Viewer | None) -> QuerySet[FaqEntry]:
+    """Every FAQ entry, in both languages, newest change first (the staff's editor)."""
+    access_assistant_staff(user)
+    return FaqEntry.objects.order_by("-updated_at", "pk")
