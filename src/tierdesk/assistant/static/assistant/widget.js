@@ -1,10 +1,13 @@
 // The assistant's panel (templates/assistant/_widget.html): a <details> that works without
-// this file. Here: Escape and the close button close it, focus moves to the question when it
-// opens and back to its button when it closes, the conversation loads (htmx) when it opens,
-// and it stays open across pages (sessionStorage) until closed.
+// this file. Here: Escape and the close button close it, focus moves to the question when the
+// user opens it and back to its button when it closes, the conversation loads (htmx) when it
+// opens, and it stays open across pages (sessionStorage) until closed: reopened on the next page
+// without taking the focus (a phone would bring up its keyboard), and not on narrow screens
+// (< 576 px), where the open panel covers the page's own buttons.
 (function () {
   "use strict";
   var KEY = "tierdesk-assistant-open";
+  var NARROW = "(max-width: 575.98px)";
 
   // After a question (in the panel or on /assistant/): empty the field, keep it focused, and
   // show the newest turn.
@@ -42,6 +45,7 @@
     toggle.setAttribute("aria-controls", "assistant-box");
 
     var loaded = false;
+    var restoring = false;  // reopened by the page, not by the user: no focus
 
     function scrollDown() { if (log) log.scrollTop = log.scrollHeight; }
 
@@ -53,9 +57,10 @@
           loaded = true;  // the conversation so far, once per page
           window.htmx.ajax("GET", turns.dataset.logUrl, { target: turns, swap: "innerHTML" });
         }
-        if (input) input.focus();
+        if (input && !restoring) input.focus();
         scrollDown();
       }
+      restoring = false;
     }
     panel.addEventListener("toggle", opened);
     panel.addEventListener("keydown", function (event) {
@@ -69,7 +74,11 @@
     toggle.setAttribute("aria-expanded", "false");
     var wasOpen = false;
     try { wasOpen = sessionStorage.getItem(KEY) === "1"; } catch (e) { /* private mode */ }
-    if (wasOpen) panel.open = true;
+    var narrow = window.matchMedia && window.matchMedia(NARROW).matches;
+    if (wasOpen && !narrow) {
+      restoring = true;
+      panel.open = true;
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
