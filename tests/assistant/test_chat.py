@@ -188,12 +188,28 @@ def test_a_paid_customer_opens_a_case_with_the_transcript(faq, people):
     assert case.severity == 2
     assert "I forgot my password" in case.description
     assert "I need a human" in case.description
+    # One labelled line per turn, the customer's and the assistant's apart.
+    lines = case.description.splitlines()
+    assert "- You: All our calls are down, I need a human" in lines
+    assert lines[-1] == "- Assistant: handed off to a person."
     assert f"Case #{case.pk}" in response.content.decode()
     # Again: the same case, nothing new.
     client.post(reverse("assistant:handoff-case", args=[handoff.pk]))
     assert Case.objects.count() == 1
     handoff.refresh_from_db()
     assert handoff.case == case
+
+
+def test_the_transcript_is_in_the_conversation_s_language(faq, people):
+    from tierdesk.assistant.services.chat import transcript
+
+    client = client_for(people["pro"])
+    ask(client, "Voglio parlare con una persona", HTTP_ACCEPT_LANGUAGE="it", **HTMX)
+    handoff = Handoff.objects.get()
+    handoff.conversation.language = "it"
+    text = transcript(handoff.conversation, until=handoff.turn)
+    assert "- Tu: Voglio parlare con una persona" in text.splitlines()
+    assert text.splitlines()[-1].startswith("- Assistente:")
 
 
 def test_a_free_member_cannot_open_a_case_from_a_hand_off(faq, people):

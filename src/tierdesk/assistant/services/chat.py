@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tierdesk.accounts.entitlements import Capability, user_may
@@ -302,24 +302,25 @@ def turn_feedback_record(*, turn: Turn, helpful: bool) -> Turn:
 
 
 def transcript(conversation: Conversation, *, until: Turn) -> str:
-    """The conversation so far as the case's first message (markdown, the questions quoted)."""
-    lines = [_("Conversation with the virtual assistant:"), ""]
-    turns = conversation.turns.filter(pk__lte=until.pk).select_related("entry", "article")
-    for turn in turns:
-        lines.append(f"> {turn.question}")
-        if turn.decision == DecisionKind.ANSWER:
-            title = (
-                turn.entry.question if turn.entry else (turn.article.title if turn.article else "")
-            )
-            lines.append(_("Assistant: answered with “%(title)s”.") % {"title": title})
-            if turn.helpful is False:
-                lines.append(_("Marked as not helpful."))
-        elif turn.decision == DecisionKind.CLARIFY:
-            lines.append(_("Assistant: asked which answer was meant."))
-        else:
-            lines.append(_("Assistant: handed off to a person."))
-        lines.append("")
-    return "\n".join(lines).strip()
+    """The conversation so far as the case's first message, in the conversation's language:
+    markdown, one labelled list item per turn ("You: …", "Assistant: …")."""
+    with translation.override(conversation.language or None):
+        lines = [_("Conversation with the virtual assistant:"), ""]
+        turns = conversation.turns.filter(pk__lte=until.pk).select_related("entry", "article")
+        for turn in turns:
+            lines.append("- " + _("You: %(question)s") % {"question": turn.question})
+            if turn.decision == DecisionKind.ANSWER:
+                entry, article = turn.entry, turn.article
+                title = entry.question if entry else (article.title if article else "")
+                reply = _("Assistant: answered with “%(title)s”.") % {"title": title}
+                if turn.helpful is False:
+                    reply += " " + _("Marked as not helpful.")
+            elif turn.decision == DecisionKind.CLARIFY:
+                reply = _("Assistant: asked which answer was meant.")
+            else:
+                reply = _("Assistant: handed off to a person.")
+            lines.append(f"- {reply}")
+        return "\n".join(lines)
 
 
 @transaction.atomic
