@@ -151,9 +151,12 @@ def test_hand_off_offers_follow_the_plan(faq, people, who, offers):
     community = community_new_thread_url("Can I speak to a person please?")
     assert (community.replace("&", "&amp;") in html) if community else True
     assert ("open a case" in html) == (Offer.CASE in offers)
-    assert ("+390200000101" in html) == (Offer.PHONE in offers)
+    # The number as on the home page: grouped (web/formats.py format_phone), with its line.
+    assert ("+39 02 0000 0101" in html) == (Offer.PHONE in offers)
+    assert ">+390200000101<" not in html
     if Offer.PHONE in offers:
         assert people[who].account.support_pin in html
+        assert 'href="tel:+390200000101"' in html and "First line" in html
 
 
 def test_a_paid_plan_without_phone_gets_a_case_but_no_number(faq, people):
