@@ -157,6 +157,10 @@ def test_hand_off_offers_follow_the_plan(faq, people, who, offers):
     if Offer.PHONE in offers:
         assert people[who].account.support_pin in html
         assert 'href="tel:+390200000101"' in html and "First line" in html
+    # A member whose plan has no person is told so, with a link to what the plan includes.
+    assert ("not included in your plan" in html) == (who == "free")
+    if who == "free":
+        assert f'href="{reverse("account")}"' in html
 
 
 def test_a_paid_plan_without_phone_gets_a_case_but_no_number(faq, people):
