@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tierdesk.accounts.models import User
 from tierdesk.sla.policies import ClockKind
@@ -76,7 +76,7 @@ def signed_in_user(request: HttpRequest) -> User:
 
 
 @login_required
-@require_GET
+@require_safe
 def queues(request: HttpRequest) -> HttpResponse:
     """/console/: a line's queue in priority order, by region; htmx polls the table."""
     user = signed_in_user(request)
@@ -107,7 +107,7 @@ def queues(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def case_clocks(request: HttpRequest, pk: int) -> HttpResponse:
     """/console/cases/<id>/clocks/: the case's SLA badges (polled by htmx every 30 s)."""
     case = reads.console_case(signed_in_user(request), pk)
@@ -116,7 +116,7 @@ def case_clocks(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def case_explain(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     """/console/cases/<id>/explain/<target>/: the intervals that add up to the due instant."""
     case = reads.console_case(signed_in_user(request), pk)

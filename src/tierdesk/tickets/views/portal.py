@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tierdesk.accounts.entitlements import may_self_escalate
 from tierdesk.accounts.forms import add_service_errors
@@ -59,7 +59,7 @@ def _customer(request: HttpRequest) -> User:
 
 
 @login_required
-@require_GET
+@require_safe
 def portal_case_list(request: HttpRequest) -> HttpResponse:
     """/cases/: the cases the customer may see, filtered and searched, 25 a page."""
     user = request.user
@@ -228,7 +228,7 @@ def portal_case_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """A case's file, for whoever may see it (customers: public files; agents too)."""
     attachment = access_attachment(request.user, attachment_id)
