@@ -145,3 +145,24 @@ def test_a_taken_callback_shows_the_number_to_call(open_region, simulator, setti
     client.post("/console/phone/take/")
     page = client.get("/console/phone/").content.decode()
     assert "tel:+15550919" in page and "Call the customer back at" in page
+
+
+def test_region_names_are_translated_on_italian_pages(open_region, simulator):
+    """The region's stored name ("Italy") in the reader's language: agent home, console, figures."""
+    _queue(open_region, simulator, 1)
+    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region, language="it")
+    agents.call_take_next(agent=agent)
+    _queue(open_region, simulator, 1, pin="333444")
+    client = Client()
+    client.force_login(agent)
+    for url in ("/", "/console/phone/"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="it").content.decode()
+        assert "Italia" in page and ">Italy<" not in page and "· Italy" not in page, url
+    supervisor = VendorUserFactory(role=Role.SUPERVISOR, language="it")
+    client.force_login(supervisor)
+    page = client.get("/console/phone/figures/?days=1", HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert ">Italia<" in page and ">Italy<" not in page
+    supervisor.language = "en"
+    supervisor.save()
+    english = client.get("/console/phone/figures/?days=1", HTTP_ACCEPT_LANGUAGE="en")
+    assert ">Italy<" in english.content.decode()

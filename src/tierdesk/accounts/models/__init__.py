@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from tierdesk.sla.policies import ClockKind
@@ -141,6 +142,21 @@ class SlaTarget(models.Model):
         return f"{self.support_plan} S{self.severity}"
 
 
+# Region names with an entry in the catalogue (the demo's regions): such a name shows in the
+# reader's language; any other name shows as stored.
+REGION_NAMES = (
+    gettext_noop("Italy"),
+    gettext_noop("United States"),
+    gettext_noop("Japan"),
+    gettext_noop("Australia"),
+)
+
+
+def region_display_name(name: str) -> str:
+    """A region's stored name in the active language where the catalogue has it."""
+    return gettext(name) if name else ""
+
+
 class SupportRegion(models.Model):
     """A support region: its time zone, weekly opening windows and public holidays."""
 
@@ -161,7 +177,12 @@ class SupportRegion(models.Model):
         verbose_name_plural = _("support regions")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (region_display_name)."""
+        return region_display_name(self.name)
 
 
 class OpeningWindow(models.Model):

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 
-from tierdesk.accounts.models import Account, SupportNumber, User, Viewer
+from tierdesk.accounts.models import Account, SupportNumber, User, Viewer, region_display_name
 from tierdesk.accounts.roles import Role
 from tierdesk.tickets.selectors.cases import is_agent, sees_all_cases
 
@@ -224,7 +224,7 @@ def phone_figures(*, since: datetime) -> list[FigureRow]:
         mean = row["mean_wait"]
         found.append(
             FigureRow(
-                region=row["region__name"],
+                region=region_display_name(row["region__name"] or ""),
                 line=str(labels.get(row["line"], row["line"])),
                 offered=row["offered"],
                 handled=row["handled"],
