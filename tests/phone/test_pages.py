@@ -90,10 +90,15 @@ def test_take_wrap_up_and_transfer_through_the_pages(open_region, simulator):
     assert intruder.post(f"/console/phone/calls/{entry.pk}/transfer/").status_code == 404
     # An empty wrap-up is refused with the form's error.
     assert client.post(url, {f"c{entry.pk}-notes": ""}).status_code == 400
-    response = client.post(url, {f"c{entry.pk}-notes": "Solved on the call."})
-    assert response.status_code == 302
+    response = client.post(url, {f"c{entry.pk}-notes": "Solved on the call."}, follow=True)
+    assert response.redirect_chain[-1][1] == 302
     entry.refresh_from_db()
     assert entry.state == "done" and entry.call.case is not None
+    # The confirmation links the case.
+    case_id = entry.call.case_id
+    assert f'The call is logged on case <a href="/cases/{case_id}/">#{case_id}</a>.' in (
+        response.content.decode()
+    )
     assert client.post("/console/phone/take/").status_code == 302
     second = QueueEntry.objects.get(state="taken")
     assert client.post(f"/console/phone/calls/{second.pk}/transfer/").status_code == 302
@@ -130,6 +135,14 @@ def test_supervisors_see_the_figures(open_region, simulator):
     client.force_login(VendorUserFactory(role=Role.SUPERVISOR))
     page = client.get("/console/phone/figures/?days=1").content.decode()
     assert "data-phone-figures" in page and "Italy" in page
+    # A period outside 1, 7, 30 is refused with the form's error, not replaced silently.
+    for bad in ("abc", "999"):
+        response = client.get(f"/console/phone/figures/?days={bad}")
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert 'id="figures-errors"' in html and "data-phone-figures" not in html
+    assert client.get("/console/phone/figures/?days=30").status_code == 200
+    assert client.get("/console/phone/figures/").status_code == 200
     client.force_login(agent)
     assert client.get("/console/phone/figures/").status_code == 403
 

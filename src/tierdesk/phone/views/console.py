@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -125,8 +127,11 @@ def phone_wrap_up(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                link = format_html(
+                    '<a href="{}">#{}</a>', reverse("case-detail", args=[case.pk]), case.pk
+                )
                 messages.success(
-                    request, _("The call is logged on case #%(case)d.") % {"case": case.pk}
+                    request, format_html(_("The call is logged on case {case}."), case=link)
                 )
                 return redirect("phone:console")
     return _page(request, agent, wrap_forms={entry.pk: form}, status=400)
@@ -187,6 +192,8 @@ def phone_figures(request: HttpRequest) -> HttpResponse:
     if not isinstance(user, User) or not sees_all_cases(user):
         raise PermissionDenied(_("The phone figures are for supervisors."))
     form = FiguresForm(request.GET)
-    days = (form.cleaned_data["days"] if form.is_valid() else None) or 7
+    if not form.is_valid():  # ?days=abc or 999: the form's error, as the other console filters
+        return render(request, "phone/figures.html", {"form": form, "days": 7}, status=400)
+    days = form.cleaned_data["days"] or 7
     rows = reads.phone_figures(since=timezone.now() - timedelta(days=days))
     return render(request, "phone/figures.html", {"form": form, "rows": rows, "days": days})
