@@ -107,6 +107,17 @@ HELP_PARAMETERS = {"language", "slug", "article_id"}
 ASSISTANT = dict.fromkeys(OUTSIDERS)
 ASSISTANT_PREFIX = "/api/v1/assistant/"
 ASSISTANT_PARAMETERS = {"turn_id", "handoff_id", "entry_id"}
+# The community (/api/v1/community/): a public forum, no tenant's object; who may read, post,
+# vote, accept and moderate is the community's rules, checked per caller in tests/community/.
+COMMUNITY = dict.fromkeys(OUTSIDERS)
+COMMUNITY_PREFIX = "/api/v1/community/"
+COMMUNITY_PARAMETERS = {"thread_id", "post_id"}
+# Phone support (/api/v1/phone/): the vendor's agents' queue; a call belongs to the agent who
+# took it (another agent's answers 404, a customer 403), checked in tests/phone/.
+PHONE = dict.fromkeys(OUTSIDERS)
+PHONE_PREFIX = "/api/v1/phone/"
+PHONE_PARAMETERS = {"entry_id"}
+OWN_PREFIXES = (HELP_PREFIX, ASSISTANT_PREFIX, COMMUNITY_PREFIX, PHONE_PREFIX)
 
 API_RULES: dict[str, dict[str, int | None]] = {
     "get /api/v1/me": OWN,
@@ -154,6 +165,23 @@ API_RULES: dict[str, dict[str, int | None]] = {
     "get /api/v1/assistant/faq/{entry_id}": ASSISTANT,
     "patch /api/v1/assistant/faq/{entry_id}": ASSISTANT,
     "delete /api/v1/assistant/faq/{entry_id}": ASSISTANT,
+    "get /api/v1/community/categories": COMMUNITY,
+    "get /api/v1/community/threads": COMMUNITY,
+    "post /api/v1/community/threads": COMMUNITY,
+    "get /api/v1/community/threads/{thread_id}": COMMUNITY,
+    "get /api/v1/community/similar": COMMUNITY,
+    "post /api/v1/community/threads/{thread_id}/replies": COMMUNITY,
+    "post /api/v1/community/posts/{post_id}/vote": COMMUNITY,
+    "post /api/v1/community/threads/{thread_id}/accept": COMMUNITY,
+    "post /api/v1/community/posts/{post_id}/flag": COMMUNITY,
+    "get /api/v1/community/moderation/flags": COMMUNITY,
+    "post /api/v1/community/posts/{post_id}/moderation": COMMUNITY,
+    "post /api/v1/community/threads/{thread_id}/moderation": COMMUNITY,
+    "get /api/v1/phone/queue": PHONE,
+    "post /api/v1/phone/queue/take": PHONE,
+    "get /api/v1/phone/calls/mine": PHONE,
+    "post /api/v1/phone/calls/{entry_id}/wrap-up": PHONE,
+    "post /api/v1/phone/calls/{entry_id}/transfer": PHONE,
 }
 
 # Pages with int ids in their address: (method, {kwarg: victim object}, rule).
@@ -288,9 +316,7 @@ def _operations() -> list[tuple[str, str, dict[str, Any]]]:
 
 OPERATIONS = _operations()
 # The operations on tenants' objects (the help center's are checked in tests/knowledge).
-TENANT_OPERATIONS = [
-    op for op in OPERATIONS if not op[1].startswith((HELP_PREFIX, ASSISTANT_PREFIX))
-]
+TENANT_OPERATIONS = [op for op in OPERATIONS if not op[1].startswith(OWN_PREFIXES)]
 COMPONENTS = api.get_openapi_schema()["components"]["schemas"]
 
 
@@ -306,6 +332,10 @@ def test_every_api_operation_is_classified():
                     known = HELP_PARAMETERS
                 elif path.startswith(ASSISTANT_PREFIX):
                     known = ASSISTANT_PARAMETERS
+                elif path.startswith(COMMUNITY_PREFIX):
+                    known = COMMUNITY_PARAMETERS
+                elif path.startswith(PHONE_PREFIX):
+                    known = PHONE_PARAMETERS
                 assert parameter["name"] in known, (path, parameter["name"])
 
 
@@ -477,11 +507,15 @@ def _int_routes() -> dict[str, URLPattern]:
     version's number) name no tenant's object: who may see them is the help center's visibility
     rule, tested for every page in tests/knowledge/. The assistant's (a turn's, a hand-off's)
     are looked up in the asker's own conversation only, tested in tests/assistant/test_chat.py.
+    The community's (a thread's, a post's) are a public forum's, under the community's rules
+    (tests/community/); the phone console's (a call's) are the taking agent's (tests/phone/).
     """
     return {
         name: pattern
         for name, pattern in _routes()
-        if not name.startswith(("admin:", "api:", "knowledge:", "assistant:"))
+        if not name.startswith(
+            ("admin:", "api:", "knowledge:", "assistant:", "community:", "phone:")
+        )
         and any(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())
     }
 
