@@ -178,3 +178,25 @@ def test_the_similar_fragment(people, categories, solved):
     )
     assert response.status_code == 200
     assert solved.title in response.content.decode()
+
+
+def test_the_moderation_queue_lists_only_posts_with_open_flags(
+    people, categories, solved, django_assert_max_num_queries
+):
+    """One flagged reply among the thread's posts: the queue shows it alone, as text, and offers
+    no ban against a moderator's post."""
+    flagged = solved.posts.get(body__startswith="Raise the")
+    quiet = ask(people["paid"], categories["en"], title="Voicemail greeting is silent")
+    staff_post = answer(people["agent"], quiet, "Check the **greeting** file.")
+    flag_create(actor=people["paid"], post=staff_post, reason="spam")
+    for i in range(3):  # more unflagged posts: the page's queries do not grow with them
+        ask(people["paid"], categories["en"], title=f"Unflagged question {i}")
+    moderator = client_for(people["agent"])
+    with django_assert_max_num_queries(10):
+        response = moderator.get(reverse("community:moderation"))
+    rows = response.context["rows"]
+    assert [row["post"].pk for row in rows] == [flagged.pk, staff_post.pk]
+    html = response.content.decode()
+    assert "Unflagged question" not in html and "Prova a riavviare" not in html
+    assert "**SIP**" not in html  # the excerpt is text, not the markdown source
+    assert html.count('value="ban"') == 1  # the helper's post, not the agent's

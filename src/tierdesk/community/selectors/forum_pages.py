@@ -144,19 +144,29 @@ def moderation_queue(user: Any) -> QuerySet[Post]:
     """Posts with open flags, most flagged first (moderators only: empty for anyone else)."""
     if not is_moderator(user):
         return Post.objects.none()
+    # Counted, then filtered on the count: a filter on `flags__resolved_at__isnull` alone would
+    # also match, through the outer join, every post that was never flagged.
     return (
-        Post.objects.filter(flags__resolved_at__isnull=True)
-        .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+        Post.objects.annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+        .filter(open_flags__gt=0)
         .select_related("author", "thread")
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.filter(resolved_at__isnull=True).order_by("pk"),
+                to_attr="open_flag_list",
+            )
+        )
         .order_by("-open_flags", "created_at")
     )
 
 
 def flag_reasons(post: Post) -> list[str]:
-    return [
-        str(f.get_reason_display())
-        for f in Flag.objects.filter(post=post, resolved_at__isnull=True)
-    ]
+    """The reasons of a queued post's open flags (prefetched by `moderation_queue`)."""
+    flags = getattr(post, "open_flag_list", None)
+    if flags is None:
+        flags = list(Flag.objects.filter(post=post, resolved_at__isnull=True))
+    return [str(f.get_reason_display()) for f in flags]
 
 
 def audit_log(user: Any) -> QuerySet[ModerationAction]:

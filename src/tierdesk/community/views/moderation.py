@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tierdesk.accounts.models import User
 
@@ -26,7 +26,7 @@ def _moderator(request: HttpRequest) -> None:
         raise Http404
 
 
-@require_GET
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     _moderator(request)
     page = Paginator(forum_pages.moderation_queue(request.user), 30).get_page(
@@ -37,13 +37,14 @@ def queue(request: HttpRequest) -> HttpResponse:
             "post": post,
             "author": display_name(post.author),
             "reasons": forum_pages.flag_reasons(post),
+            "may_ban": not is_moderator(post.author),
         }
         for post in page.object_list
     ]
     return render(request, "community/moderation.html", {"page": page, "rows": rows})
 
 
-@require_GET
+@require_safe
 def audit(request: HttpRequest) -> HttpResponse:
     _moderator(request)
     page = Paginator(forum_pages.audit_log(request.user), 50).get_page(request.GET.get("page"))
