@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..models import FlagReason, ForumCategory
@@ -43,7 +44,17 @@ class ThreadForm(forms.Form):
     title = forms.CharField(
         label=_("Your question in one line"),
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        # Similar threads while the title is typed: htmx sends the field's own value.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("community:similar"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#similar",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     body = forms.CharField(
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 8}), help_text=BODY_HELP
