@@ -26,9 +26,11 @@ def thread_to_case(*, actor: User, thread: Thread, severity: int = DEFAULT_CASE_
         raise PermissionDenied(_("Only the person who asked, on a plan with cases, may do this."))
     question = Post.objects.get(thread=thread, is_question=True)
     link = reverse("community:thread", args=[thread.pk])
-    description = f"{question.body}\n\n---\n" + _("From the community thread %(link)s") % {
-        "link": link
-    }
+    # A markdown link, so the case page shows the thread's title as a link back to it.
+    title = thread.title.replace("[", "(").replace("]", ")")
+    description = f"{question.body}\n\n---\n" + _(
+        "From the community thread [%(title)s](%(link)s)"
+    ) % {"title": title, "link": link}
     with transaction.atomic():
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
         if locked.case_id is not None:
