@@ -143,3 +143,15 @@ def test_no_two_apps_have_a_service_or_selector_module_of_one_name() -> None:
                 by_name[(kind, path.stem)].append(_where(path))
     twins = {f"{kind}/{stem}": p for (kind, stem), p in by_name.items() if len(p) > 1}
     assert twins == {}
+
+
+def test_pages_answer_head_as_well_as_get() -> None:
+    """`require_safe`, not `require_GET`: a HEAD (monitors, link checkers) gets a page's status."""
+    offending = [
+        _where(path, node)
+        for path in _modules()
+        for node in ast.walk(_tree(path))
+        if isinstance(node, ast.Name | ast.alias)
+        and (node.id if isinstance(node, ast.Name) else node.name) == "require_GET"
+    ]
+    assert offending == []

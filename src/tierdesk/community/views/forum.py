@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tierdesk.accounts.forms import add_service_errors
 from tierdesk.knowledge.selectors.search import search as help_search
@@ -63,7 +63,7 @@ def _list_context(request: HttpRequest, category: ForumCategory | None) -> dict[
     }
 
 
-@require_GET
+@require_safe
 def forum_index(request: HttpRequest) -> HttpResponse:
     """/community/: the categories (the reader's language first) and the latest threads."""
     language = (get_language() or "en")[:2]
@@ -72,7 +72,7 @@ def forum_index(request: HttpRequest) -> HttpResponse:
     return render(request, "community/index.html", context)
 
 
-@require_GET
+@require_safe
 def category_page(request: HttpRequest, slug: str) -> HttpResponse:
     category = access_forum_category(request.user, slug=slug)
     context = _list_context(request, category) | {
@@ -82,7 +82,7 @@ def category_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "community/category.html", context)
 
 
-@require_GET
+@require_safe
 def thread_page(request: HttpRequest, pk: int) -> HttpResponse:
     thread = access_thread(request.user, pk=pk)
     return render(request, "community/thread.html", thread_context(request, thread))
@@ -188,7 +188,7 @@ def _similar(request: HttpRequest, title: str) -> dict[str, Any]:
     return {"title": title, "threads": threads, "articles": articles}
 
 
-@require_GET
+@require_safe
 def similar(request: HttpRequest) -> HttpResponse:
     """An htmx fragment of the ask page: similar threads (solved first) and articles."""
     context = {"similar": _similar(request, request.GET.get("title", ""))}
@@ -224,7 +224,7 @@ def post_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/post_edit.html", {"form": form, "post": post})
 
 
-@require_GET
+@require_safe
 def post_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every earlier text of a post, newest first; editors shown by display name."""
     post = access_post(request.user, pk=pk)
@@ -235,7 +235,7 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/post_history.html", {"post": post, "revisions": revisions})
 
 
-@require_GET
+@require_safe
 def image(request: HttpRequest, pk: int) -> FileResponse:
     """An attached image, for whoever may read its post."""
     try:

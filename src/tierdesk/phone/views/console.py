@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tierdesk.accounts.models import User
 from tierdesk.tickets.forms.console import add_service_errors
@@ -58,7 +58,7 @@ def _page(request: HttpRequest, agent: User, **extra: Any) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def phone_console(request: HttpRequest) -> HttpResponse:
     """/console/phone/: the live queue, the agent's open calls and their wrap-up forms."""
     agent = _agent(request)
@@ -67,7 +67,7 @@ def phone_console(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def phone_queue(request: HttpRequest) -> HttpResponse:
     """The queue table, polled by htmx every few seconds (it also marks the agent present)."""
     agent = _agent(request)
@@ -185,7 +185,7 @@ def phone_log_case(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def phone_figures(request: HttpRequest) -> HttpResponse:
     """/console/phone/figures/: waits, abandons, callbacks, handled calls per region and line."""
     user = request.user
