@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0006_search_embeddings'),
+        ("knowledge", "0006_search_embeddings"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='searchentry',
-            name='kind',
-            field=models.CharField(choices=[('article', 'Article'), ('guide', 'Guide'), ('video', 'Video'), ('transcript', 'Video transcript'), ('thread', 'Community thread')], max_length=16, verbose_name='kind'),
+            model_name="searchentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("article", "Article"),
+                    ("guide", "Guide"),
+                    ("video", "Video"),
+                    ("transcript", "Video transcript"),
+                    ("thread", "Community thread"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]
