@@ -61,3 +61,17 @@ def make_account(
 @pytest.fixture
 def simulator(db):
     return Simulator(django_transport())
+
+
+RING_NUMBER = "+442071838750"
+
+
+def phone_agent(ring_number: str = RING_NUMBER, **fields: Any) -> Any:
+    """An agent (VendorUserFactory fields) who said where they answer: they may take calls."""
+    from tests.factories import VendorUserFactory
+    from tierdesk.phone.services.agents import ring_number_set
+
+    agent = VendorUserFactory(**fields)
+    if ring_number:
+        ring_number_set(agent=agent, number=ring_number)
+    return agent

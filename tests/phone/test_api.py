@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.factories import UserFactory, VendorUserFactory
+from tests.factories import UserFactory
 from tierdesk.accounts.roles import Role
 
-from .conftest import make_account
+from .conftest import make_account, phone_agent
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_agents_read_the_queue_in_order_and_take_the_next(open_region, simulator
     simulator.call(["1", "343434", "3"], from_number="+15550002")
     simulator.call(["1", "121212", "1"], from_number="+15550003")
     client = Client()
-    client.force_login(VendorUserFactory(role=Role.AGENT_L1, region=open_region))
+    client.force_login(phone_agent(role=Role.AGENT_L1, region=open_region))
     queue = client.get("/api/v1/phone/queue").json()
     assert [row["from_number"] for row in queue] == ["+15550003", "+15550002", "+15550001"]
     from tierdesk.phone.models import AgentPresence
@@ -48,7 +48,7 @@ def test_an_agent_of_another_region_does_not_see_this_queue(open_region, simulat
     make_account(open_region, "pro", pin="565656")
     simulator.call(["1", "565656", "3"], from_number="+15550009")
     client = Client()
-    client.force_login(VendorUserFactory(role=Role.AGENT_L1, region=SupportRegionFactory()))
+    client.force_login(phone_agent(role=Role.AGENT_L1, region=SupportRegionFactory()))
     assert client.get("/api/v1/phone/queue").json() == []
 
 
@@ -58,8 +58,8 @@ def test_wrap_up_and_transfer_through_the_api(open_region, simulator):
     make_account(open_region, "business", pin="787878")
     simulator.call(["1", "787878", "2"], from_number="+15550021")
     simulator.call(["1", "787878", "3"], from_number="+15550022")
-    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
-    other = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region)
+    other = phone_agent(role=Role.AGENT_L1, region=open_region)
     client = Client()
     client.force_login(agent)
     first = client.post("/api/v1/phone/queue/take").json()["entry"]

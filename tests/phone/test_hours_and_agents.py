@@ -8,14 +8,13 @@ from datetime import timedelta
 import pytest
 from django.db import connection, connections
 
-from tests.factories import VendorUserFactory
 from tierdesk.accounts.roles import Role
 from tierdesk.phone.models import Call, Callback, KnownCaller, QueueEntry
 from tierdesk.phone.services import agents
 from tierdesk.tickets.choices import Channel, EventKind, Line
 from tierdesk.tickets.models import Case, SlaClock
 
-from .conftest import FIRST_NUMBER, make_account
+from .conftest import FIRST_NUMBER, make_account, phone_agent
 
 pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(
@@ -64,14 +63,14 @@ def test_take_next_follows_the_formula(open_region, simulator):
     pro = _queued(open_region, simulator, pin="100001", license_code="pro")
     enterprise = _queued(open_region, simulator, pin="100002", license_code="enterprise")
     critical = _queued(open_region, simulator, pin="100003", license_code="pro", severity="1")
-    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region)
     taken = [agents.call_take_next(agent=agent) for _ in range(4)]
     assert [e.pk if e else None for e in taken] == [critical.pk, enterprise.pk, pro.pk, None]
 
 
 def test_an_answered_call_meets_the_first_response_target(open_region, simulator):
     entry = _queued(open_region, simulator, pin="200001", severity="2")
-    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region)
     taken_at = entry.entered_at + timedelta(minutes=3)
     assert agents.call_take_next(agent=agent, now=taken_at) == entry
     case = agents.call_wrap_up(
@@ -97,7 +96,7 @@ def test_an_answered_call_meets_the_first_response_target(open_region, simulator
 def test_wrap_up_links_an_existing_case_of_the_account_only(open_region, simulator):
     entry = _queued(open_region, simulator, pin="300001")
     other = _queued(open_region, simulator, pin="300002")
-    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region)
     agents.call_take_next(agent=agent)
     agents.call_take_next(agent=agent)
     mine = agents.call_wrap_up(agent=agent, entry=entry, notes="First call.")
@@ -114,7 +113,7 @@ def test_wrap_up_links_an_existing_case_of_the_account_only(open_region, simulat
 def test_transfer_to_the_second_line_only_where_the_plan_allows(open_region, simulator):
     business = _queued(open_region, simulator, pin="400001", license_code="business")
     pro = _queued(open_region, simulator, pin="400002", license_code="pro", severity="4")
-    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region)
     assert agents.call_take_next(agent=agent) == business
     moved = agents.call_transfer(agent=agent, entry=business)
     assert moved.line == Line.L2.value.replace("l2", "second")
@@ -123,7 +122,7 @@ def test_transfer_to_the_second_line_only_where_the_plan_allows(open_region, sim
 
     with pytest.raises(ValidationError):
         agents.call_transfer(agent=agent, entry=pro)
-    l2 = VendorUserFactory(role=Role.AGENT_L2, region=open_region)
+    l2 = phone_agent(role=Role.AGENT_L2, region=open_region)
     assert agents.call_take_next(agent=l2) == moved
 
 
@@ -159,7 +158,7 @@ def test_an_agent_who_loses_the_race_for_a_call_takes_the_next_one(
     """The interleaving of a race, on any database: B takes the entry A has just chosen."""
     first = _queued(open_region, simulator, pin="610001", severity="1")
     second = _queued(open_region, simulator, pin="610002", severity="2")
-    a, b = (VendorUserFactory(role=Role.AGENT_L1, region=open_region) for _ in range(2))
+    a, b = (phone_agent(role=Role.AGENT_L1, region=open_region) for _ in range(2))
     original = agents.waiting_order
     raced = []
 
@@ -183,7 +182,7 @@ def test_an_agent_who_loses_the_race_for_a_call_takes_the_next_one(
 def test_two_agents_never_take_the_same_call(open_region, simulator):
     for pin in ("600001", "600002", "600003"):
         _queued(open_region, simulator, pin=pin)
-    people = [VendorUserFactory(role=Role.AGENT_L1, region=open_region) for _ in range(4)]
+    people = [phone_agent(role=Role.AGENT_L1, region=open_region) for _ in range(4)]
     taken: list[int | None] = []
     barrier = threading.Barrier(len(people))
 

@@ -10,7 +10,7 @@ from tierdesk.accounts.roles import Role
 from tierdesk.phone.models import QueueEntry
 from tierdesk.phone.services import agents
 
-from .conftest import FIRST_NUMBER, SECOND_NUMBER, make_account
+from .conftest import FIRST_NUMBER, SECOND_NUMBER, make_account, phone_agent
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_the_console_lists_the_queue_in_order_with_few_queries(
     open_region, simulator, django_assert_max_num_queries
 ):
     _queue(open_region, simulator, 3)
-    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region)
     client = Client()
     client.force_login(agent)
     with django_assert_max_num_queries(14):
@@ -75,8 +75,8 @@ def test_the_console_lists_the_queue_in_order_with_few_queries(
 
 def test_take_wrap_up_and_transfer_through_the_pages(open_region, simulator):
     _queue(open_region, simulator, 2)
-    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
-    other = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region)
+    other = phone_agent(role=Role.AGENT_L1, region=open_region)
     client = Client()
     client.force_login(agent)
     assert client.post("/console/phone/take/").status_code == 302
@@ -108,7 +108,7 @@ def test_take_wrap_up_and_transfer_through_the_pages(open_region, simulator):
 def test_an_agent_logs_a_phone_case_for_a_customer(open_region):
     account = make_account(open_region, "pro")
     customer = UserFactory(account=account, email="grace@example.com")
-    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region)
     client = Client()
     client.force_login(agent)
     response = client.post(
@@ -127,7 +127,7 @@ def test_an_agent_logs_a_phone_case_for_a_customer(open_region):
 
 def test_supervisors_see_the_figures(open_region, simulator):
     _queue(open_region, simulator, 3)
-    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region)
     entry = agents.call_take_next(agent=agent)
     assert entry is not None
     agents.call_wrap_up(agent=agent, entry=entry, notes="Done.")
@@ -152,7 +152,7 @@ def test_a_taken_callback_shows_the_number_to_call(open_region, simulator, setti
     make_account(open_region, "business", pin="919191")
     result = simulator.call(["1", "919191", "2", "1"], from_number="+15550919")
     assert result.outcome == "hangup"
-    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region)
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region)
     client = Client()
     client.force_login(agent)
     client.post("/console/phone/take/")
@@ -163,7 +163,7 @@ def test_a_taken_callback_shows_the_number_to_call(open_region, simulator, setti
 def test_region_names_are_translated_on_italian_pages(open_region, simulator):
     """The region's stored name ("Italy") in the reader's language: agent home, console, figures."""
     _queue(open_region, simulator, 1)
-    agent = VendorUserFactory(role=Role.AGENT_L1, region=open_region, language="it")
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region, language="it")
     agents.call_take_next(agent=agent)
     _queue(open_region, simulator, 1, pin="333444")
     client = Client()

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from tierdesk.accounts.models import User
 from tierdesk.config.api_types import (
@@ -107,10 +108,17 @@ def phone_queue(request: HttpRequest) -> list[QueueEntryOut]:
     return [_out(entry) for entry in reads.waiting_order(reads.agent_entries(agent))]
 
 
-@router.post("/queue/take", response={200: TakeOut, **error_responses(401, 403)})
+@router.post("/queue/take", response={200: TakeOut, **error_responses(400, 401, 403)})
 def phone_take(request: HttpRequest) -> TakeOut:
-    """Take the next call by the queue's order; `entry` is null when nothing waits."""
-    entry = agents.call_take_next(agent=_agent(request))
+    """Take the next call by the queue's order; `entry` is null when nothing waits.
+
+    400 while the agent has no "ring me at" number (set on the phone console): the caller is
+    connected to that number (see docs/phone.md).
+    """
+    try:
+        entry = agents.call_take_next(agent=_agent(request))
+    except agents.NoRingNumber as error:
+        raise HttpError(400, " ".join(error.messages)) from None
     if entry is None:
         return TakeOut(entry=None)
     entry = QueueEntry.objects.select_related("call__account", "region").get(pk=entry.pk)

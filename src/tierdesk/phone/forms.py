@@ -8,6 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from tierdesk.tickets.choices import Severity
 
 
+class TakeForm(forms.Form):
+    """Where the agent answers the calls they take (kept), with the "take next call" button."""
+
+    ring_number = forms.CharField(
+        label=_("Ring me at"),
+        max_length=32,
+        required=False,
+        help_text=_("Your phone, E.164 (+390212345678): the caller you take is connected to it."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
 class WrapUpForm(forms.Form):
     """Notes on the call, logged on a new case or on an existing case of the caller's account."""
 

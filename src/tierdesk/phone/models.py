@@ -204,7 +204,8 @@ class Callback(models.Model):
 
 
 class AgentPresence(models.Model):
-    """When an agent last had the phone console open: who counts as available for estimates."""
+    """When an agent last had the phone console open (who counts as available for estimates),
+    and the number where they answer the calls they take (the caller is dialled to it)."""
 
     agent = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_presence"
@@ -214,6 +215,13 @@ class AgentPresence(models.Model):
     )
     lines = models.JSONField(default=list)
     seen_at = models.DateTimeField()
+    ring_number = models.CharField(
+        _("ring me at"),
+        max_length=16,
+        blank=True,
+        validators=[e164_validator],
+        help_text=_("The phone where you answer the calls you take, E.164: +390212345678."),
+    )
 
     class Meta:
         verbose_name = _("agent presence")

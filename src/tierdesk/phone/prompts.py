@@ -211,6 +211,41 @@ def hold_music(language: str, wait_seconds: int) -> VoiceResponse:
     return response
 
 
+def leave() -> VoiceResponse:
+    """The wait URL's answer once an agent took the call: the caller leaves the queue (the
+    Enqueue's action then connects them, `connect_agent`)."""
+    response = VoiceResponse()
+    response.leave()
+    return response
+
+
+def connect_agent(number: str, *, caller_id: str, action: str, language: str) -> VoiceResponse:
+    """Say that an agent answers, then Dial the agent's number (from the support number)."""
+    response = VoiceResponse()
+    with translation.override(language):
+        say(response, _("Connecting you to an agent."), language)
+    options: dict[str, str] = {"action": action, "method": "POST"}
+    if caller_id:
+        options["caller_id"] = caller_id
+    response.dial(number, **options)
+    return response
+
+
+def agent_unreachable(number: str, language: str) -> VoiceResponse:
+    """The agent's phone did not answer: they will call back; then hang up."""
+    response = VoiceResponse()
+    with translation.override(language):
+        spoken = " ".join(number.lstrip("+"))
+        say(
+            response,
+            _("The agent could not be reached. They will call you back at %(number)s. Goodbye.")
+            % {"number": spoken},
+            language,
+        )
+    response.hangup()
+    return response
+
+
 def empty() -> VoiceResponse:
     """Nothing to say (status callbacks)."""
     return VoiceResponse()

@@ -164,6 +164,17 @@ class Simulator:
             return CallResult(sid, turns, "hangup")
         return CallResult(sid, turns, "hangup")
 
+    def wait(self, sid: str, from_number: str, to_number: str = "") -> list[Turn]:
+        """One request of the queue's wait URL, as the provider makes while the caller holds;
+        when it answers Leave (an agent took the call), the Enqueue's action with
+        QueueResult=leave, which answers Dial to the agent."""
+        base = {"CallSid": sid, "From": from_number, "To": to_number, "AccountSid": "ACsim"}
+        polled = {**base, "QueueSid": "QUsim", "QueuePosition": "1"}
+        turns = [self.post("/phone/voice/wait/", polled)]
+        if "Leave" in turns[0].verbs:
+            turns.append(self.post("/phone/voice/dequeued/", {**base, "QueueResult": "leave"}))
+        return turns
+
     def hang_up(
         self, sid: str, from_number: str, to_number: str, turns: list[Turn] | None = None
     ) -> Turn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import phonenumbers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from tierdesk.accounts.entitlements import Capability, account_may
 from tierdesk.accounts.models import User
+from tierdesk.accounts.models.support_numbers import e164_validator
 from tierdesk.tickets.choices import Channel
 from tierdesk.tickets.models import Case
 from tierdesk.tickets.selectors.cases import is_agent
@@ -38,10 +40,65 @@ def presence_touch(*, agent: User, now: datetime | None = None) -> None:
     )
 
 
-def call_take_next(*, agent: User, now: datetime | None = None) -> QueueEntry | None:
-    """Assign the next waiting entry of the agent's queues to them (None: nothing waits)."""
+class NoRingNumber(ValidationError):
+    """The agent has not said where they answer: a call cannot be connected to them."""
+
+
+def ring_number_of(agent: User) -> str:
+    """The number where the agent answers the calls they take ("" when not set)."""
+    return (
+        AgentPresence.objects.filter(agent=agent).values_list("ring_number", flat=True).first()
+        or ""
+    )
+
+
+def ring_number_clean(number: str) -> str:
+    """An E.164 number that phonenumbers reads as a valid one, normalised; "" clears it."""
+    number = "".join((number or "").split())
+    if not number:
+        return ""
+    message = _(
+        "Enter a valid phone number in E.164 form: + and the country code, then the digits."
+    )
+    try:
+        e164_validator(number)
+        parsed = phonenumbers.parse(number, None)
+    except (ValidationError, phonenumbers.NumberParseException):
+        raise ValidationError({"ring_number": message}) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError({"ring_number": message})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def ring_number_set(*, agent: User, number: str, now: datetime | None = None) -> str:
+    """Keep where the agent answers the calls they take (validated, E.164); "" clears it."""
     if not agent_lines(agent):
         raise PermissionDenied(_("Your role answers no phone line."))
+    number = ring_number_clean(number)
+    presence, created = AgentPresence.objects.get_or_create(
+        agent=agent,
+        defaults={
+            "region_id": agent.region_id,
+            "lines": list(agent_lines(agent)),
+            "seen_at": now or timezone.now(),
+            "ring_number": number,
+        },
+    )
+    if not created and presence.ring_number != number:
+        presence.ring_number = number
+        presence.save(update_fields=["ring_number"])
+    return number
+
+
+def call_take_next(*, agent: User, now: datetime | None = None) -> QueueEntry | None:
+    """Assign the next waiting entry of the agent's queues to them (None: nothing waits).
+
+    Refused (NoRingNumber, nothing changed) while the agent has no number to be connected at.
+    """
+    if not agent_lines(agent):
+        raise PermissionDenied(_("Your role answers no phone line."))
+    if not ring_number_of(agent):
+        raise NoRingNumber(_("Set the number where you answer (ring me at) before taking a call."))
     now = now or timezone.now()
     skipped: set[int] = set()
     for _try in range(MAX_TAKE_TRIES):
@@ -219,6 +276,7 @@ def phone_case_log(
 
 
 __all__ = [
+    "NoRingNumber",
     "account_requester",
     "call_take_next",
     "call_transfer",
@@ -226,4 +284,7 @@ __all__ = [
     "may_transfer",
     "phone_case_log",
     "presence_touch",
+    "ring_number_clean",
+    "ring_number_of",
+    "ring_number_set",
 ]

@@ -255,11 +255,25 @@ def step_hold(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceRespon
     )
 
 
+def _taken_entry(call: Call) -> QueueEntry | None:
+    """The caller's entry an agent took and has not wrapped up: the caller is to be connected."""
+    return (
+        call.entries.select_related("agent__phone_presence")
+        .filter(state=QueueEntry.State.TAKEN, kind=QueueEntry.Kind.CALL, wrapped_up_at=None)
+        .order_by("-taken_at", "-pk")
+        .first()
+    )
+
+
 def hold_message(call: Call, now: datetime) -> VoiceResponse:
-    """What the waiting caller hears (the wait URL; a read: it writes nothing)."""
+    """What the waiting caller hears (the wait URL; a read: it writes nothing).
+
+    Once an agent took the caller's entry, the answer is Leave: the provider then requests the
+    Enqueue's action with QueueResult=leave, which dials the agent (`step_dequeued`).
+    """
     entry = _waiting_entry(call)
     if entry is None:
-        return prompts.empty()
+        return prompts.leave() if _taken_entry(call) is not None else prompts.empty()
     _position, wait = entry_estimate(entry, now=now)
     return prompts.hold_music(call.language, wait)
 
@@ -286,11 +300,55 @@ def step_status(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceResp
     return prompts.empty()
 
 
+def _ring_number(entry: QueueEntry) -> str:
+    presence = getattr(entry.agent, "phone_presence", None) if entry.agent else None
+    return presence.ring_number if presence is not None else ""
+
+
 def step_dequeued(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceResponse:
-    """The Enqueue's action (digits: QueueResult): a caller who hung up leaves the queue."""
+    """The Enqueue's action (digits: QueueResult).
+
+    leave, after an agent took the call (the wait URL answered Leave): "connecting you", then
+    Dial to the agent's number, from the dialled support number when known; its outcome comes
+    back to this URL (`step_dialed`). A caller who hung up (or any other leave) leaves the queue.
+    """
+    if digits == "leave":
+        entry = _taken_entry(call)
+        number = _ring_number(entry) if entry is not None else ""
+        if number:
+            return prompts.connect_agent(
+                number,
+                caller_id=call.to_number if dialled_number(call.to_number) else "",
+                action=urls.dequeued,
+                language=call.language,
+            )
     if digits in {"hangup", "error", "system-error", "leave"}:
         call_left(call, now)
     return prompts.empty()
+
+
+DIAL_CONNECTED = frozenset({"completed", "answered"})
+
+
+def step_dialed(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceResponse:
+    """The Dial's action (digits: DialCallStatus): the call with the agent ended, or never began.
+
+    Not answered (busy, no-answer, failed, canceled): the caller hears that the agent will call
+    back; the entry, still the agent's, becomes a callback to the caller's number, which the
+    console shows.
+    """
+    entry = _taken_entry(call)
+    if digits in DIAL_CONNECTED or entry is None:
+        if call.ended_at is None:
+            call.ended_at = now
+            call.save(update_fields=["ended_at"])
+        return prompts.empty()
+    entry.kind = QueueEntry.Kind.CALLBACK
+    entry.save(update_fields=["kind"])
+    Callback.objects.get_or_create(
+        call=call, defaults={"entry": entry, "number": call.from_number, "requested_at": now}
+    )
+    return prompts.agent_unreachable(call.from_number, call.language)
 
 
 def step_recording(

@@ -22,7 +22,7 @@ from tierdesk.accounts.models import User
 from tierdesk.tickets.forms.console import add_service_errors
 from tierdesk.tickets.selectors.cases import access_case, sees_all_cases
 
-from ..forms import FiguresForm, LogCaseForm, WrapUpForm
+from ..forms import FiguresForm, LogCaseForm, TakeForm, WrapUpForm
 from ..models import QueueEntry
 from ..selectors import calls as reads
 from ..services import agents
@@ -53,6 +53,8 @@ def _page(request: HttpRequest, agent: User, **extra: Any) -> HttpResponse:
         ],
         "may_transfer": {entry.pk: agents.may_transfer(entry) for entry in open_calls},
         "log_form": extra.get("log_form") or LogCaseForm(),
+        "take_form": extra.get("take_form")
+        or TakeForm(initial={"ring_number": agents.ring_number_of(agent)}),
     }
     return render(request, "phone/console.html", context, status=extra.get("status", 200))
 
@@ -78,14 +80,40 @@ def phone_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def phone_take(request: HttpRequest) -> HttpResponse:
-    """Take the next call by the queue's order."""
+    """Keep the "ring me at" number (when posted); then take the next call by the queue's order
+    (the "save" button only keeps the number). Without a number the take is refused."""
     agent = _agent(request)
-    entry = agents.call_take_next(agent=agent)
+    form = TakeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, agent, take_form=form, status=400)
+    if "ring_number" in request.POST:
+        try:
+            number = agents.ring_number_set(agent=agent, number=form.cleaned_data["ring_number"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return _page(request, agent, take_form=form, status=400)
+        if "save" in request.POST:
+            if number:
+                messages.success(
+                    request, _("Calls you take ring at %(number)s.") % {"number": number}
+                )
+            else:
+                messages.info(request, _("Your number is removed: you take no call without one."))
+            return redirect("phone:console")
+    try:
+        entry = agents.call_take_next(agent=agent)
+    except agents.NoRingNumber as error:
+        add_service_errors(form, ValidationError({"ring_number": error.messages}))
+        return _page(request, agent, take_form=form, status=400)
     if entry is None:
         messages.info(request, _("No call is waiting."))
     else:
         messages.success(
-            request, _("You took the call from %(number)s.") % {"number": entry.call.from_number}
+            request,
+            _("You took the call from %(number)s.") % {"number": entry.call.from_number}
+            if entry.kind == QueueEntry.Kind.CALLBACK
+            else _("You took the call from %(number)s: it rings at your number shortly.")
+            % {"number": entry.call.from_number},
         )
     return redirect("phone:console")
 

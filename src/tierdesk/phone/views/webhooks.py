@@ -133,7 +133,9 @@ def voice_hold(request: HttpRequest) -> HttpResponse:
 
 @_signed
 def voice_wait(request: HttpRequest) -> HttpResponse:
-    """The queue's wait URL, requested again and again: a read, it writes nothing."""
+    """The queue's wait URL, requested again and again: a read, it writes nothing (no
+    WebhookRequest row, so no replay key swallows a poll). Hold music while the entry waits;
+    Leave once an agent took it."""
     call = Call.objects.filter(call_sid=request.POST.get("CallSid", "")).first()
     if call is None:
         return _twiml(str(VoiceResponse()))
@@ -142,7 +144,11 @@ def voice_wait(request: HttpRequest) -> HttpResponse:
 
 @_signed
 def voice_dequeued(request: HttpRequest) -> HttpResponse:
-    """The Enqueue's action: how the caller left the queue (QueueResult)."""
+    """The Enqueue's action: how the caller left the queue (QueueResult); Leave after an agent
+    took the call answers Dial to the agent. Also the Dial's action (DialCallStatus)."""
+    if "DialCallStatus" in request.POST:
+        status = request.POST.get("DialCallStatus", "")[:64]
+        return _once(request, "dialed", status, flow.step_dialed)  # type: ignore[arg-type]
     result = request.POST.get("QueueResult", "")[:64]
     return _once(request, "dequeued", result, flow.step_dequeued)  # type: ignore[arg-type]
 
