@@ -58,6 +58,11 @@ def test_an_agent_takes_the_next_call_and_files_the_wrap_up(browser, live_server
     simulator.call(["1", "246810", "3"], from_number="+15550003")
     expect(rows).to_have_count(3, timeout=10_000)
 
+    # Without a number to ring, the take is refused; with it, the caller is connected there.
+    page.click("#take-next")
+    expect(page.locator("#take-form")).to_contain_text("before taking a call")
+    assert not QueueEntry.objects.filter(state="taken").exists()
+    page.fill("input[name=ring_number]", "+39 02 1234 5678")
     page.click("#take-next")
     card = page.locator("[data-open-call]")
     expect(card).to_have_count(1)
@@ -66,6 +71,9 @@ def test_an_agent_takes_the_next_call_and_files_the_wrap_up(browser, live_server
     taken = QueueEntry.objects.get(state="taken")
     assert taken.call.call_sid == critical.call_sid and taken.agent == agent
     expect(rows).to_have_count(2)
+    connected = simulator.wait(critical.call_sid, "+15550002")
+    assert [turn.verbs for turn in connected] == [["Leave"], ["Say", "Dial"]]
+    assert "+390212345678" in connected[1].twiml
 
     card.locator("textarea[name$=notes]").fill("Trunk down; restarted the SBC with the customer.")
     card.locator("input[name$=subject]").fill("Milan trunk down")
