@@ -11,12 +11,12 @@ from twilio.request_validator import RequestValidator
 
 def auth_token() -> str:
     """The configured auth token (PHONE_AUTH_TOKEN); empty: nothing validates."""
-    return str(getattr(settings, "PHONE_AUTH_TOKEN", "") or "")
+    return str(settings.PHONE_AUTH_TOKEN or "")
 
 
 def signed_url(request: HttpRequest) -> str:
     """The URL the provider signed: PHONE_WEBHOOK_BASE_URL + path when set, else the request's."""
-    base = str(getattr(settings, "PHONE_WEBHOOK_BASE_URL", "") or "").rstrip("/")
+    base = str(settings.PHONE_WEBHOOK_BASE_URL or "").rstrip("/")
     if base:
         return base + request.get_full_path()
     return request.build_absolute_uri()

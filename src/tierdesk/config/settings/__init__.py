@@ -5,6 +5,7 @@ from .core import *  # noqa: F403
 from .database import *  # noqa: F403
 from .email import *  # noqa: F403
 from .i18n import *  # noqa: F403
+from .knowledge import *  # noqa: F403
 from .logging import *  # noqa: F403
 from .phone import *  # noqa: F403
 from .security import *  # noqa: F403

@@ -46,7 +46,7 @@ _CHUNK = 8192
 def semantic_enabled() -> bool:
     """Whether search embeds entries and queries (settings.KNOWLEDGE_SEMANTIC_SEARCH, on by
     default; the test settings turn it off but for the tests of it)."""
-    return bool(getattr(settings, "KNOWLEDGE_SEMANTIC_SEARCH", True))
+    return bool(settings.KNOWLEDGE_SEMANTIC_SEARCH)
 
 
 def _principal_directions(full: np.ndarray) -> np.ndarray:
