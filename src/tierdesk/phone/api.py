@@ -21,7 +21,6 @@ from tierdesk.config.api_types import (
     BodyId,
     PathId,
     Text,
-    error_responses,
 )
 from tierdesk.tickets.selectors.cases import access_case
 
@@ -108,7 +107,7 @@ def phone_queue(request: HttpRequest) -> list[QueueEntryOut]:
     return [_out(entry) for entry in reads.waiting_order(reads.agent_entries(agent))]
 
 
-@router.post("/queue/take", response={200: TakeOut, **error_responses(400, 401, 403)})
+@router.post("/queue/take", response={200: TakeOut, **WRITE_ERRORS})
 def phone_take(request: HttpRequest) -> TakeOut:
     """Take the next call by the queue's order; `entry` is null when nothing waits.
 
