@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -46,11 +45,11 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from benchkit import child_env, machine, pg_admin, pg_reachable, pg_url
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DB = f"tierdesk_bench_search_{os.getpid()}"
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 GOALS_MS = {"sqlite": 30.0, "postgres": 50.0}
 
 
@@ -120,60 +119,16 @@ QUERIES: list[tuple[str, str, str, dict[str, Any]]] = [
 ]
 
 
-def _pg_url(database: str) -> str:
-    base = os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG
-    parts = urlsplit(base)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, ""))
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_pg_url("postgres"), autocommit=True, connect_timeout=3) as conn:
-        conn.execute(sql)
-
-
-def _pg_reachable() -> bool:
-    try:
-        _pg_admin("SELECT 1")
-    except Exception as error:  # any failure means "not reachable" for a benchmark
-        print(f"PostgreSQL not reachable ({type(error).__name__}): skipped.")
-        return False
-    return True
-
-
 def _env(database_url: str, data_dir: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tierdesk.config.settings",
-        "PYTHONPATH": str(ROOT / "src"),
-        "DATABASE_URL": database_url,
-        "TIERDESK_DATA_DIR": data_dir,
-        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-used-anywhere-else-0123456789",
-        # One BLAS thread per process, as serving does (the workers are the parallelism): on a
-        # busy machine OpenBLAS's second thread spins and makes one query's encoding ~15 times
-        # slower (measured: 2.4 ms of CPU with one thread, 32 ms with two, at load 14).
-        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1"),
-    }
+    # One BLAS thread per process, as serving does (the workers are the parallelism): on a
+    # busy machine OpenBLAS's second thread spins and makes one query's encoding ~15 times
+    # slower (measured: 2.4 ms of CPU with one thread, 32 ms with two, at load 14).
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "1")
+    return {**child_env(database_url, data_dir), "OPENBLAS_NUM_THREADS": threads}
 
 
 def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"machine: {platform.platform()}, {os.cpu_count()} CPUs ({cpu}); "
-        f"Python {platform.python_version()}; load average at start {load}; "
-        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '1')}"
-    )
+    return f"{machine()}; OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '1')}"
 
 
 def main() -> int:
@@ -194,7 +149,7 @@ def main() -> int:
     report: dict[str, Any] = {"machine": _machine(), "runs": []}
     print(report["machine"])
     for database in databases:
-        if database == "postgres" and not _pg_reachable():
+        if database == "postgres" and not pg_reachable():
             continue
         for size in sizes:
             run = _one_run(database, size, args)
@@ -211,9 +166,9 @@ def _one_run(database: str, size: int, args: argparse.Namespace) -> dict[str, An
         if database == "sqlite":
             url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         else:
-            _pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            _pg_admin(f"CREATE DATABASE {BENCH_DB}")
-            url = _pg_url(BENCH_DB)
+            pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            pg_admin(f"CREATE DATABASE {BENCH_DB}")
+            url = pg_url(BENCH_DB)
         try:
             command = [
                 sys.executable,
@@ -229,7 +184,7 @@ def _one_run(database: str, size: int, args: argparse.Namespace) -> dict[str, An
             run: dict[str, Any] = json.loads((Path(folder) / "results.json").read_text())
         finally:
             if database == "postgres":
-                _pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+                pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
     run["database"] = database
     return run
 
