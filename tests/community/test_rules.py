@@ -125,6 +125,24 @@ def test_a_hidden_reply_cannot_be_accepted_and_hiding_the_solution_unaccepts(peo
         solution_accept(actor=people["asker"], thread=thread, post=reply)
 
 
+def test_hiding_a_hidden_reply_again_changes_nothing(people, categories):
+    """Found by schemathesis: a second hide counted the reply out twice (reply_count < 0, a 500)."""
+    thread = ask(people["asker"], categories["en"])
+    reply = answer(people["helper"], thread)
+    kept = answer(people["paid"], thread)
+    stale = Post.objects.get(pk=reply.pk)  # a second request's copy, read before the first hide
+    post_hide(actor=people["agent"], post=reply)
+    post_hide(actor=people["agent"], post=stale)
+    post_hide(actor=people["agent"], post=reply)
+    thread.refresh_from_db()
+    assert thread.reply_count == 1
+    assert ModerationAction.objects.filter(kind=ModerationKind.HIDE).count() == 1
+    post_hide(actor=people["agent"], post=reply, hidden=False)
+    post_hide(actor=people["agent"], post=stale, hidden=False)
+    thread.refresh_from_db()
+    assert thread.reply_count == 2 and kept.pk != reply.pk
+
+
 def test_moderators_are_the_vendors_people(people):
     assert is_moderator(people["agent"]) and is_moderator(people["supervisor"])
     assert not is_moderator(people["asker"]) and not is_moderator(people["paid"])

@@ -209,7 +209,7 @@ def stop_server(server: subprocess.Popen[str]) -> int:
 
 
 def run_schemathesis(
-    base_url: str, who: str, token: str, max_examples: int, report_dir: Path
+    base_url: str, who: str, token: str, max_examples: int, seed: int, report_dir: Path
 ) -> dict[str, Counter[str]]:
     """Run schemathesis as one user; failures per operation, by check."""
     report = report_dir / f"schemathesis-{who}.ndjson"
@@ -231,7 +231,7 @@ def run_schemathesis(
         "--workers",
         "2",
         "--seed",
-        "7",
+        str(seed),
         "--no-shrink",
         # Every example of every operation, so that one failure does not hide the next.
         "--continue-on-failure",
@@ -289,9 +289,30 @@ def failures_per_operation(report: Path) -> dict[str, Counter[str]]:
     return found
 
 
+def print_tracebacks(log: Path, limit: int = 5) -> None:
+    """Print the server's first errors with their tracebacks, so that CI's output names a 500."""
+    if not log.exists():
+        return
+    lines = log.read_text(errors="replace").splitlines()
+    # A 4xx is logged as a WARNING with a traceback too; only ERROR lines are the server's fault.
+    starts = [
+        n + 1
+        for n, line in enumerate(lines[:-1])
+        if " ERROR " in line and lines[n + 1].startswith("Traceback")
+    ]
+    say(f"server log: {len(starts)} errors" + (f", the first {limit}:" if starts else ""))
+    for start in starts[:limit]:
+        end = start + 1
+        while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end]):
+            end += 1
+        # The line before names the request; the one after the traceback the exception.
+        print("\n".join(lines[max(start - 1, 0) : end + 1]), flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--max-examples", type=int, default=25)
+    parser.add_argument("--seed", type=int, default=7, help="schemathesis's seed")
     parser.add_argument("--require", action="store_true", help="Fail when a service is missing.")
     parser.add_argument("--schemathesis-advisory", action="store_true")
     parser.add_argument("--skip-schemathesis", action="store_true")
@@ -350,7 +371,7 @@ def main() -> int:
             findings: dict[str, dict[str, Counter[str]]] = {}
             for who, key in (("customer-admin", "CUSTOMER"), ("agent-l1", "AGENT_L1")):
                 findings[who] = run_schemathesis(
-                    base_url, who, tokens[key], options.max_examples, workdir
+                    base_url, who, tokens[key], options.max_examples, options.seed, workdir
                 )
             total = 0
             say("schemathesis: failing test cases per operation (check and what was received)")
@@ -379,6 +400,7 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     say(f"production run: {time.monotonic() - started:.0f} s")
     if failed:
+        print_tracebacks(workdir / "serve.log")
         say(f"FAILED: {', '.join(failed)} (logs in {workdir})")
         return 1
     say("production run passed")

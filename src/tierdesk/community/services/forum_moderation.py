@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,19 +54,27 @@ def flag_create(*, actor: User, post: Post, reason: str, note: str = "") -> Flag
 
 
 def post_hide(*, actor: User, post: Post, hidden: bool = True, note: str = "") -> Post:
-    """Hide a post (the question hides the whole thread) or show it again; open flags close."""
+    """Hide a post (the question hides the whole thread) or show it again; open flags close.
+
+    Hiding a hidden post (or showing a shown one) changes nothing: a repeated or concurrent
+    request must not count the reply out twice."""
     _moderator_check(actor)
     with transaction.atomic():
+        thread = Thread.objects.select_for_update().get(pk=post.thread_id)
+        post.refresh_from_db(fields=["is_hidden"])
+        if post.is_hidden == hidden:
+            return post
         post.is_hidden = hidden
         post.save(update_fields=["is_hidden"])
-        thread = post.thread
         if post.is_question:
             thread.is_hidden = hidden
             thread.save(update_fields=["is_hidden"])
             similar_index_bump()
         else:
-            delta = -1 if hidden else 1
-            Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + delta)
+            thread.reply_count = Post.objects.filter(
+                thread=thread, is_question=False, is_hidden=False
+            ).count()
+            thread.save(update_fields=["reply_count"])
             if hidden and thread.accepted_post_id == post.pk:
                 thread.accepted_post = None
                 thread.is_solved = False
