@@ -200,3 +200,29 @@ def test_the_moderation_queue_lists_only_posts_with_open_flags(
     assert "Unflagged question" not in html and "Prova a riavviare" not in html
     assert "**SIP**" not in html  # the excerpt is text, not the markdown source
     assert html.count('value="ban"') == 1  # the helper's post, not the agent's
+
+
+def test_each_reader_gets_the_post_controls_their_role_allows(people, solved):
+    """The cards (views/post_cards.py): votes and flags for members on others' posts, accept for
+    the asker, moderation for staff, nothing to press for a visitor; the forms carry the CSRF."""
+    url = reverse("community:thread", args=[solved.pk])
+    reply = Post.objects.filter(thread=solved, is_question=False).order_by("id").first()
+    visitor = client_for().get(url).content.decode()
+    assert "/vote/" not in visitor and "/flag/" not in visitor and "/moderate/" not in visitor
+    asker = client_for(people["asker"]).get(url).content.decode()
+    assert f'action="/community/p/{reply.pk}/vote/"' in asker
+    assert f'id="flag-reason-{reply.pk}"' in asker and 'name="csrfmiddlewaretoken"' in asker
+    assert asker.count('class="btn btn-sm btn-success accept"') == 1  # the reply not accepted
+    assert "/moderate/" not in asker
+    agent = client_for(people["agent"]).get(url).content.decode()
+    assert f'action="/community/p/{reply.pk}/moderate/"' in agent
+    assert "1 flag</span>" in agent and 'value="dismiss"' in agent
+
+
+def test_a_posters_name_is_escaped_on_the_cards(people, solved):
+    helper = people["helper"]
+    helper.first_name, helper.last_name = "<img src=x onerror=alert(1)>", ""
+    helper.save(update_fields=["first_name", "last_name"])
+    html = client_for().get(reverse("community:thread", args=[solved.pk])).content.decode()
+    assert "<img src=x onerror" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html

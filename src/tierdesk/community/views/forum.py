@@ -35,6 +35,7 @@ from ..selectors.forum_access import (
 )
 from ..selectors.forum_similar import similar_threads
 from ..services.forum_posts import post_edit, thread_create
+from .post_cards import PostCards
 
 
 def _state(request: HttpRequest) -> str:
@@ -96,7 +97,7 @@ def thread_context(
         user, thread, request.GET.get("page", 1)
     )
     vendor_or_author = is_moderator(user) or (user.is_authenticated and thread.author_id == user.pk)
-    return {
+    context = {
         "thread": thread,
         "category": thread.category,
         "question": question,
@@ -122,6 +123,11 @@ def thread_context(
         "login_url": f"{reverse('login')}?next={request.path}",
         **post_links(thread),
     }
+    cards = PostCards(request, context)
+    context["question_card"] = cards.cards([question] if question else [])
+    context["accepted_card"] = cards.cards([accepted] if accepted else [])
+    context["reply_cards"] = cards.cards(others)
+    return context
 
 
 def post_links(thread: Any) -> dict[str, Any]:
