@@ -175,3 +175,44 @@ def test_the_staff_faq_editor_is_for_agents_not_the_admin(people, django_assert_
     with django_assert_max_num_queries(8):
         response = supervisor.get(reverse("assistant:staff-faq"))
     assert response.content.decode().count("data-faq=") == 31
+
+
+def test_the_editor_links_an_article_and_deletes_an_entry(people):
+    """The linked article is a list of the help center's articles by title; deleting takes a POST
+    from the edit page's confirmation, by staff only, and keeps the conversations' text."""
+    from tests.knowledge.conftest import make_article, translate
+    from tierdesk.assistant.models import FaqEntry
+    from tierdesk.knowledge.models import Category
+
+    category = Category.objects.create(slug="calls", name_en="Calls", name_it="Chiamate")
+    article = make_article(category, title="Export the call log")
+    translate(article, "it", "Esportare il registro chiamate")
+    other = make_article(category, title="Reset a password")
+    agent = client_for(people["agent"])
+    new = reverse("assistant:staff-faq-new")
+    page = agent.get(new).content.decode()
+    assert page.index("Export the call log") < page.index("Reset a password")
+    assert "Esportare il registro" not in page  # one line per article, its English title
+    fields = {"question": "Export calls?", "answer": "Reports.", "language": "en"}
+    assert agent.post(new, {**fields, "article": str(article.pk)}).status_code == 302
+    entry = FaqEntry.objects.get()
+    assert entry.article == article
+    edit = reverse("assistant:staff-faq-edit", args=[entry.pk])
+    assert f'<option value="{article.pk}" selected>' in agent.get(edit).content.decode()
+    assert agent.post(edit, {**fields, "article": "999999"}).status_code == 200  # not a choice
+    agent.post(edit, {**fields, "article": str(other.pk)})
+    entry.refresh_from_db()
+    assert entry.article == other
+    agent.post(edit, {**fields, "article": ""})
+    entry.refresh_from_db()
+    assert entry.article is None
+    cited = Conversation.objects.create(user=None, language="en")
+    Turn.objects.create(conversation=cited, question="Export calls?", decision="answer", entry=entry)
+    delete = reverse("assistant:staff-faq-delete", args=[entry.pk])
+    assert agent.get(delete).status_code == 405
+    assert client_for(people["pro"]).post(delete).status_code == 404
+    assert FaqEntry.objects.filter(pk=entry.pk).exists()
+    response = agent.post(delete)
+    assert response.status_code == 302 and response["Location"] == reverse("assistant:staff-faq")
+    assert not FaqEntry.objects.filter(pk=entry.pk).exists()
+    assert Turn.objects.get(conversation=cited).question == "Export calls?"

@@ -199,6 +199,7 @@ NOT_PAGES = {
     "assistant:ask": POST_ONLY,
     "assistant:feedback": POST_ONLY,
     "assistant:handoff-case": POST_ONLY,
+    "assistant:staff-faq-delete": POST_ONLY,
     "knowledge:feedback": POST_ONLY,
     "knowledge:version-restore": POST_ONLY,
     "knowledge:review-done": POST_ONLY,

@@ -19,4 +19,5 @@ urlpatterns = [
     path("staff/faq/", staff.faq_entries, name="staff-faq"),
     path("staff/faq/new/", staff.faq_entry_new, name="staff-faq-new"),
     path("staff/faq/<int:pk>/edit/", staff.faq_entry_edit, name="staff-faq-edit"),
+    path("staff/faq/<int:pk>/delete/", staff.faq_entry_delete_view, name="staff-faq-delete"),
 ]

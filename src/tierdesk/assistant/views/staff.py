@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tierdesk.accounts.models import User
 from tierdesk.knowledge.models.localizing import reader_language
@@ -32,7 +32,7 @@ from ..selectors.chat_staff import (
     faq_entries_for_staff,
     unanswered_groups,
 )
-from ..services.faq import faq_entry_create, faq_entry_update
+from ..services.faq import faq_entry_create, faq_entry_delete, faq_entry_update
 
 PAGE_SIZE = 50
 GROUPS_SHOWN = 50
@@ -112,9 +112,8 @@ def _faq_form(request: HttpRequest, entry: FaqEntry | None) -> HttpResponse:
         }
         form = FaqEntryForm(initial={"published": True, **initial})
     else:
-        form = FaqEntryForm(
-            initial={name: getattr(entry, name) for name in FaqEntryForm.base_fields}
-        )
+        saved = {name: getattr(entry, name) for name in FaqEntryForm.base_fields}
+        form = FaqEntryForm(initial={**saved, "article": entry.article_id})
     return render(request, "assistant/staff_faq_form.html", {"form": form, "entry": entry})
 
 
@@ -129,3 +128,13 @@ def faq_entry_new(request: HttpRequest) -> HttpResponse:
 def faq_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """/assistant/staff/faq/<pk>/edit/: change one FAQ entry."""
     return _faq_form(request, access_faq_entry(request.user, pk))
+
+
+@require_POST
+def faq_entry_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST /assistant/staff/faq/<pk>/delete/: delete one FAQ entry (asked to confirm on the
+    edit page); the conversations that cited it keep their text."""
+    entry = access_faq_entry(request.user, pk)
+    faq_entry_delete(actor=cast(User, request.user), entry=entry)
+    messages.success(request, _("The FAQ entry is deleted."))
+    return redirect("assistant:staff-faq")
