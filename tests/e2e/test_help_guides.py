@@ -6,11 +6,10 @@ Italian reader gets the Italian chapter at the English address. Phone width, no 
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tests.factories import UserFactory
 
-from .browsing import PHONE, keep, open_page, overflow
+from .browsing import PHONE, keep, new_page, open_page, overflow
 from .help_media import guide_and_video
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -23,12 +22,7 @@ def guide(media):
 
 def test_a_member_reads_a_guide_to_the_end(browser, live_server, guide):
     member = UserFactory(email="reader@example.com")
-    client = Client()
-    client.force_login(member)
-    page, violations = open_page(browser, "about:blank", PHONE)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    page, violations = new_page(browser, PHONE, user=member, base_url=live_server.url)
     page.goto(f"{live_server.url}/help/guides/{guide.slug}/")
     assert "0 of 2 read" in page.locator("#guide-progress").inner_text()
     page.click("#guide-continue")
