@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchkit import machine
 
 WORDS = [
     "call",
@@ -160,11 +161,7 @@ def main() -> None:
     from tierdesk.knowledge.services.kb_import import kb_import
 
     call_command("migrate", verbosity=0, interactive=False)
-    print(
-        f"machine: {platform.platform()}, {os.cpu_count()} CPUs; Python "
-        f"{platform.python_version()}; database {connection.vendor}; "
-        f"load average {os.getloadavg()[0]:.2f}"
-    )
+    print(f"{machine()}; database {connection.vendor}")
     root = data_dir / "kb"
     started = time.perf_counter()
     paths = generate(root, args.files)
