@@ -6,8 +6,12 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from tierdesk.assistant.retrieval import embeddings, tuning
+from tierdesk.assistant.retrieval import Index, RetrievalSettings, embeddings, tuning
+from tierdesk.assistant.retrieval.calibration import folds
+
+from .test_retrieval_index import CROSS_LANGUAGE, FAQ
 
 DATA = Path(__file__).parent / "data"
 
@@ -135,3 +139,55 @@ def test_no_steps_or_one_class_leaves_the_pretrained_head() -> None:
     ):
         for name in tuning.LAYERS:
             np.testing.assert_array_equal(getattr(head, name), getattr(start, name))
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    return Index.build(FAQ)
+
+
+def test_the_index_embeds_with_its_tuned_head_and_italian_still_finds_english(
+    index: Index,
+) -> None:
+    start = tuning.pretrained()
+    assert not np.array_equal(index.head.d3, start.d3)  # tuned, not the pretrained head
+    np.testing.assert_allclose(index.vectors, index.head.encode(index.pooled), atol=1e-6)
+    for question, language, expected in CROSS_LANGUAGE:
+        best = index.match(question, language=language).best
+        assert best is not None
+        assert best.key == expected, question
+
+
+def test_a_saved_index_carries_its_tuned_head(index: Index) -> None:
+    loaded = Index.from_bytes(index.to_bytes())
+    for name in tuning.LAYERS:
+        np.testing.assert_array_equal(getattr(loaded.head, name), getattr(index.head, name))
+    question = "Ho dimenticato la password, come la reimposto?"
+    assert loaded.match(question) == index.match(question)
+
+
+def test_each_calibration_fold_tunes_on_its_training_phrasings_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tuned: list[np.ndarray] = []
+    original = Index.tune
+
+    def spy(self: Index, rows: np.ndarray) -> tuning.Head:
+        tuned.append(np.asarray(rows))
+        return original(self, rows)
+
+    monkeypatch.setattr(Index, "tune", spy)
+    built = Index.build(FAQ)
+    expected = folds(built.owners, len(built.entries), count=built.settings.folds)
+    # One head on every phrasing, then one per fold on exactly that fold's training rows.
+    assert len(tuned) == 1 + len(expected)
+    np.testing.assert_array_equal(tuned[0], np.arange(len(built.texts)))
+    for rows, fold in zip(tuned[1:], expected, strict=True):
+        np.testing.assert_array_equal(rows, fold.train)
+        assert not set(rows.tolist()) & (set(fold.held_in.tolist()) | set(fold.held_out.tolist()))
+
+
+def test_tune_steps_zero_is_the_pretrained_encoder() -> None:
+    plain = Index.build(FAQ[:2], settings=RetrievalSettings(tune_steps=0))
+    texts = [p for entry in FAQ[:2] for p in entry.phrasings]
+    np.testing.assert_allclose(plain.vectors, embeddings.encode(texts), atol=1e-5)

@@ -1,11 +1,13 @@
 """The index: built once from the entries, asked once per question.
 
-Scoring (docs/assistant-retrieval.md, "How it decides"): the question's embedding goes through a
-softmax classifier fitted on the phrasings' embeddings; each entry's logit is raised by the
-lexical weight times its BM25 score (best phrasing, divided by the best entry's) and by the
-cosine weight times the cosine to its nearest phrasing. The best
-fused score becomes a probability by a Platt fit learned from cross-validation on the phrasings
-themselves, which also sets the threshold (calibration.py).
+Scoring (docs/assistant-retrieval.md, "How it decides"): the encoder's head is fine-tuned on the
+phrasings (tuning.py) and embeds the phrasings and every question with it; the question's
+embedding goes through a softmax classifier fitted on the phrasings' embeddings; each entry's
+logit is raised by the lexical weight times its BM25 score (best phrasing, divided by the best
+entry's) and by the cosine weight times the cosine to its nearest phrasing. The best fused
+score becomes a probability by a Platt fit learned from cross-validation on the phrasings
+themselves, which also sets the threshold (calibration.py); each fold of that cross-validation
+fine-tunes its own head on its own training phrasings, so that held-out phrasings stay unseen.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tierdesk.assistant.retrieval import classifier, embeddings
+from tierdesk.assistant.retrieval import classifier, embeddings, tuning
 from tierdesk.assistant.retrieval.calibration import Platt, features, fit_platt, folds
 from tierdesk.assistant.retrieval.lexical import LexicalIndex
 from tierdesk.assistant.retrieval.types import Candidate, Entry, Match, RetrievalSettings
@@ -32,20 +34,24 @@ def entry_lexical(scores: np.ndarray, owners: np.ndarray, entries: int) -> np.nd
 
 
 class Index:
-    """Entries' phrasings embedded, a classifier over them, BM25 per language, a calibration."""
+    """Entries' phrasings embedded by a fine-tuned head, a classifier, BM25, a calibration.
+
+    pooled: the phrasings' vectors before the encoder's head (embeddings.pooled), in order.
+    """
 
     def __init__(
         self,
         entries: Sequence[Entry],
         settings: RetrievalSettings,
-        vectors: np.ndarray,
+        pooled: np.ndarray,
+        head: tuning.Head | None = None,
         model: classifier.LinearClassifier | None = None,
         platt: Platt | None = None,
         calibrated_threshold: float | None = None,
     ) -> None:
         self.entries = tuple(entries)
         self.settings = settings
-        self.vectors = vectors
+        self.pooled = pooled
         texts: list[str] = []
         languages: list[str] = []
         owners: list[int] = []
@@ -57,20 +63,25 @@ class Index:
         self.texts = texts
         self.owners = np.asarray(owners, dtype=np.int64)
         self.lexical = LexicalIndex(texts, languages)
-        if model is None and self.entries:
-            model = self.fit(np.arange(len(texts)))
-        self.model = model
-        if platt is None:
-            platt, calibrated_threshold = self.calibrate()
+        with embeddings.one_blas_thread():
+            if head is None:
+                head = self.tune(np.arange(len(texts)))
+            self.head = head
+            self.vectors = head.encode(pooled)
+            if model is None and self.entries:
+                model = self.fit(np.arange(len(texts)))
+            self.model = model
+            if platt is None:
+                platt, calibrated_threshold = self.calibrate()
         self.platt = platt
         self.calibrated_threshold = calibrated_threshold
 
     @classmethod
     def build(cls, entries: Sequence[Entry], *, settings: RetrievalSettings | None = None) -> Index:
-        """Embed every phrasing, fit the classifier and calibrate: seconds for 1,500 phrasings."""
+        """Embed, fine-tune the head, fit the classifier, calibrate: ~10 s for 1,500 phrasings."""
         entries = [e for e in entries if e.phrasings]
         texts = [p for e in entries for p in e.phrasings]
-        return cls(entries, settings or RetrievalSettings(), embeddings.encode(texts))
+        return cls(entries, settings or RetrievalSettings(), embeddings.pooled(texts))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -85,17 +96,34 @@ class Index:
         return 0.0  # too few phrasings to calibrate: answer with the best entry
 
     # Scoring.
+    def tune(self, rows: np.ndarray) -> tuning.Head:
+        """The encoder's head fine-tuned on the given phrasing rows (tuning.py)."""
+        known = np.unique(self.owners[rows])
+        return tuning.fine_tune(
+            self.pooled[rows],
+            np.searchsorted(known, self.owners[rows]),
+            len(known),
+            steps=self.settings.tune_steps,
+            rate=self.settings.tune_rate,
+            anchor=self.settings.tune_anchor,
+        )
+
     def fit(
-        self, rows: np.ndarray, classes: np.ndarray | None = None
+        self,
+        rows: np.ndarray,
+        classes: np.ndarray | None = None,
+        vectors: np.ndarray | None = None,
     ) -> classifier.LinearClassifier:
         """The classifier over the given phrasing rows.
 
         classes: the entry numbers its outputs stand for, in order (default: every entry).
+        vectors: the phrasings' embeddings to use (default: the index's own).
         """
         if classes is None:
             classes = np.arange(len(self.entries))
+        vectors = self.vectors if vectors is None else vectors
         return classifier.fit(
-            self.vectors[rows],
+            vectors[rows],
             np.searchsorted(classes, self.owners[rows]),
             len(classes),
             l2=self.settings.l2,
@@ -109,6 +137,7 @@ class Index:
         lexical: np.ndarray,
         rows: np.ndarray | None = None,
         classes: np.ndarray | None = None,
+        vectors: np.ndarray | None = None,
     ) -> np.ndarray:
         """Fused score of every entry for one question (lexical: BM25 per phrasing row).
 
@@ -116,10 +145,11 @@ class Index:
         plus the cosine weight times the cosine to the entry's nearest phrasing.
         rows: the phrasing rows the model knows (all by default); the others count for nothing.
         classes: the entries the model's outputs stand for (all by default), as in `fit`.
+        vectors: the phrasings' embeddings (the index's own by default), as in `fit`.
         """
         entries = len(self.entries)
         logits = model.logits(vector[None, :])[0]
-        cosine = self.vectors @ vector
+        cosine = (self.vectors if vectors is None else vectors) @ vector
         if rows is not None:
             mask = np.zeros(len(lexical), dtype=bool)
             mask[rows] = True
@@ -140,7 +170,8 @@ class Index:
         """
         if not self.entries or self.model is None or not question.strip():
             return Match(candidates=(), confidence=0.0)
-        vector = embeddings.encode([question])[0]
+        with embeddings.one_blas_thread():
+            vector = self.head.encode(embeddings.pooled([question]))[0]
         scores = self.fused(self.model, vector, self.lexical.scores(question))
         return self.to_match(scores, limit)
 
@@ -185,6 +216,7 @@ class Index:
 
         Past `calibration_entries` entries, the cross-validation runs on a fixed sample of them,
         so that building a large index costs one more fit of that size per fold, not of all.
+        Each fold fine-tunes its own head on its training rows: held-out phrasings stay unseen.
         """
         entries = len(self.entries)
         classes = np.arange(entries)
@@ -202,7 +234,8 @@ class Index:
             if len(fold.train) == 0:
                 continue
             train = rows[fold.train]
-            model = self.fit(train, classes)
+            vectors = self.tune(train).encode(self.pooled)
+            model = self.fit(train, classes, vectors)
             known = np.zeros(entries, dtype=bool)
             known[self.owners[train]] = True
             candidates = classes[known[classes]]
@@ -210,10 +243,11 @@ class Index:
                 for row in group:
                     scores = self.fused(
                         model,
-                        self.vectors[row],
+                        vectors[row],
                         self.lexical.scores(self.texts[row]),
                         train,
                         classes,
+                        vectors,
                     )[known[classes]]
                     best = int(candidates[int(np.argmax(scores))])
                     rows_feats.append(features(scores)[0])
@@ -223,13 +257,14 @@ class Index:
             return np.zeros((0, 1)), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
         return np.stack(rows_feats), np.asarray(rights), np.asarray(outs)
 
-    # Caching a built index (embedding and fitting are the slow parts).
+    # Caching a built index (embedding, fine-tuning and fitting are the slow parts).
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         state = (
             self.entries,
             self.settings,
-            self.vectors,
+            self.pooled,
+            self.head,
             self.model,
             self.platt,
             self.calibrated_threshold,
@@ -239,8 +274,8 @@ class Index:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Index:
-        entries, settings, vectors, model, platt, threshold = pickle.loads(data)  # noqa: S301 - our own cache files
-        return cls(entries, settings, vectors, model, platt, threshold)
+        entries, settings, pooled, head, model, platt, threshold = pickle.loads(data)  # noqa: S301 - our own cache files
+        return cls(entries, settings, pooled, head, model, platt, threshold)
 
     def save(self, path: str | Path) -> None:
         Path(path).write_bytes(self.to_bytes())

@@ -68,6 +68,8 @@ class RetrievalSettings:
     cosine_weight: weight of the cosine to the entry's nearest phrasing, added likewise.
     temperature: softmax temperature over fused scores, for the runners-up's confidences.
     l2, steps: the classifier's L2 penalty and training steps.
+    tune_steps, tune_rate, tune_anchor: the fine-tuning of the encoder's head (tuning.py): Adam
+      steps (0: the pretrained head), their rate, the pull toward the pretrained weights.
     folds: cross-validation folds of the calibration.
     calibration_entries: past this many entries, the calibration uses a fixed sample of them.
     out_of_scope_share: the share of questions outside the FAQ the confidence assumes.
@@ -81,6 +83,9 @@ class RetrievalSettings:
     temperature: float = 1.0
     l2: float = 1e-3
     steps: int = 30
+    tune_steps: int = 20
+    tune_rate: float = 1e-3
+    tune_anchor: float = 1e-2
     folds: int = 4
     calibration_entries: int = 300
     out_of_scope_share: float = 0.1
