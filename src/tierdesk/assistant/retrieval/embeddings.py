@@ -71,28 +71,33 @@ class _Tap:
     The numpy backend computes `pooled @ d0` first thing in the head; `__array_ufunc__ = None`
     makes numpy hand `ndarray @ tap` to `__rmatmul__`, so the pooled vectors come out of the
     backend's own code path (tokenisation, micro-batches, CNN, pooling) instead of a copy of it.
-    The rest of the head then runs on zeros, a negligible cost, and its output is discarded.
+    The rest of the head then runs on one-column zero matrices (`pooled`), at no cost, and its
+    output is discarded.
     """
 
     __array_ufunc__: ClassVar[None] = None
 
-    def __init__(self, columns: int) -> None:
-        self.columns = columns
+    def __init__(self) -> None:
         self.seen: list[np.ndarray] = []
 
     def __rmatmul__(self, left: np.ndarray) -> np.ndarray:
         self.seen.append(np.array(left, dtype=np.float32))
-        return np.zeros((left.shape[0], self.columns), dtype=np.float32)
+        return np.zeros((left.shape[0], 1), dtype=np.float32)
 
 
 def pooled(texts: Sequence[str]) -> np.ndarray:
     """The (len(texts), 512) float32 vectors the encoder's head receives (before it)."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    backend = _model()._model
-    tapped = copy.copy(backend)  # a shallow copy: the weights are shared, not copied
-    tap = _Tap(backend.d0.shape[1])
+    tapped = copy.copy(_model()._model)  # a shallow copy: the weights are shared, not copied
+    tap = _Tap()
     tapped.d0 = tap
+    # The head's other matrices: zeros of one hidden column, so what follows costs nothing
+    # (tests/assistant/test_retrieval_tuning.py checks the pooled vectors against `encode`).
+    zero = np.zeros((1, 1), dtype=np.float32)
+    tapped.p1 = np.zeros((DIMENSIONS, 1), dtype=np.float32)
+    tapped.d1, tapped.d2 = zero, zero
+    tapped.p3 = tapped.d3 = np.zeros((1, DIMENSIONS), dtype=np.float32)
     with _lock:
         tapped.encode(list(texts))
     return np.concatenate(tap.seen).reshape(len(texts), DIMENSIONS)
