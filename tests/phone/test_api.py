@@ -80,3 +80,41 @@ def test_wrap_up_and_transfer_through_the_api(open_region, simulator):
     moved = client.post(f"/api/v1/phone/calls/{second['id']}/transfer")
     assert moved.status_code == 200 and moved.json()["line"] == "second"
     assert moved.json()["state"] == "waiting"
+
+
+def test_an_agent_sets_the_ring_me_at_number_through_the_api_then_takes_a_call(
+    open_region, simulator
+):
+    """Without a number the take is refused (400); PUT sets it (normalised), GET reads it, a
+    bad number is 422 and keeps the one set; customers get 403."""
+    make_account(open_region, "business", pin="909090")
+    simulator.call(["1", "909090", "2"], from_number="+15550031")
+    client = Client()
+    client.force_login(phone_agent(ring_number="", role=Role.AGENT_L1, region=open_region))
+    assert client.get("/api/v1/phone/ring-number").json() == {"ring_number": ""}
+    assert client.post("/api/v1/phone/queue/take").status_code == 400
+
+    def put(number: str):
+        return client.put(
+            "/api/v1/phone/ring-number",
+            data={"ring_number": number},
+            content_type="application/json",
+        )
+
+    response = put("+39 02 1234 5678")
+    assert response.status_code == 200 and response.json() == {"ring_number": "+390212345678"}
+    bad = put("0212345678")
+    assert bad.status_code == 422 and "ring_number" in str(bad.json()["detail"])
+    assert client.get("/api/v1/phone/ring-number").json() == {"ring_number": "+390212345678"}
+    taken = client.post("/api/v1/phone/queue/take").json()["entry"]
+    assert taken["from_number"] == "+15550031"
+    assert put("").json() == {"ring_number": ""}
+    customer = Client()
+    customer.force_login(UserFactory(account=make_account(open_region, "business")))
+    assert customer.get("/api/v1/phone/ring-number").status_code == 403
+    assert (
+        customer.put(
+            "/api/v1/phone/ring-number", data={"ring_number": ""}, content_type="application/json"
+        ).status_code
+        == 403
+    )

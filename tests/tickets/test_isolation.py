@@ -179,6 +179,8 @@ API_RULES: dict[str, dict[str, int | None]] = {
     "post /api/v1/community/threads/{thread_id}/moderation": COMMUNITY,
     "get /api/v1/phone/queue": PHONE,
     "post /api/v1/phone/queue/take": PHONE,
+    "get /api/v1/phone/ring-number": PHONE,
+    "put /api/v1/phone/ring-number": PHONE,
     "get /api/v1/phone/calls/mine": PHONE,
     "post /api/v1/phone/calls/{entry_id}/wrap-up": PHONE,
     "post /api/v1/phone/calls/{entry_id}/transfer": PHONE,

@@ -64,6 +64,18 @@ class WrapUpOut(Schema):
     case_id: int
 
 
+class RingNumberIn(Schema):
+    """Where the agent is connected to the calls they take: E.164, or "" to clear it."""
+
+    ring_number: Text
+
+
+class RingNumberOut(Schema):
+    """The agent's "ring me at" number as kept (E.164), "" when none is set."""
+
+    ring_number: str
+
+
 class TakeOut(Schema):
     """The call taken, or none when nothing waits."""
 
@@ -107,12 +119,25 @@ def phone_queue(request: HttpRequest) -> list[QueueEntryOut]:
     return [_out(entry) for entry in reads.waiting_order(reads.agent_entries(agent))]
 
 
+@router.get("/ring-number", response={200: RingNumberOut, **READ_ERRORS})
+def phone_ring_number(request: HttpRequest) -> RingNumberOut:
+    """The number the agent's taken calls are connected to ("" when none is set)."""
+    return RingNumberOut(ring_number=agents.ring_number_of(_agent(request)))
+
+
+@router.put("/ring-number", response={200: RingNumberOut, **WRITE_ERRORS})
+def phone_ring_number_set(request: HttpRequest, payload: RingNumberIn) -> RingNumberOut:
+    """Set the "ring me at" number (422 when it is not a valid E.164 number; "" clears it)."""
+    number = agents.ring_number_set(agent=_agent(request), number=payload.ring_number)
+    return RingNumberOut(ring_number=number)
+
+
 @router.post("/queue/take", response={200: TakeOut, **WRITE_ERRORS})
 def phone_take(request: HttpRequest) -> TakeOut:
     """Take the next call by the queue's order; `entry` is null when nothing waits.
 
-    400 while the agent has no "ring me at" number (set on the phone console): the caller is
-    connected to that number (see docs/phone.md).
+    400 while the agent has no "ring me at" number (set on the phone console or with PUT
+    /ring-number): the caller is connected to that number (see docs/phone.md).
     """
     try:
         entry = agents.call_take_next(agent=_agent(request))
