@@ -207,7 +207,9 @@ def test_the_editor_links_an_article_and_deletes_an_entry(people):
     entry.refresh_from_db()
     assert entry.article is None
     cited = Conversation.objects.create(user=None, language="en")
-    Turn.objects.create(conversation=cited, question="Export calls?", decision="answer", entry=entry)
+    Turn.objects.create(
+        conversation=cited, question="Export calls?", decision="answer", entry=entry
+    )
     delete = reverse("assistant:staff-faq-delete", args=[entry.pk])
     assert agent.get(delete).status_code == 405
     assert client_for(people["pro"]).post(delete).status_code == 404
