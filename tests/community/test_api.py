@@ -39,6 +39,17 @@ class Api:
         self.answers.append(response.content.decode())
         return response
 
+    def send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        response = self.client.generic(
+            method,
+            BASE + path,
+            json.dumps(body or {}),
+            content_type="application/json",
+            headers=self.headers,
+        )
+        self.answers.append(response.content.decode())
+        return response
+
 
 def test_ask_answer_vote_accept_flag_and_moderate_through_the_api(people, categories):
     asker, helper, paid, agent = (Api(people[k]) for k in ("asker", "helper", "paid", "agent"))
@@ -99,3 +110,54 @@ def test_reads_are_public_and_hidden_things_answer_404(people, categories):
     assert similar and similar[0]["id"] == thread.pk
     for text in visitor.answers + agent.answers:
         assert_private(text)
+
+
+def test_edit_a_post_read_its_history_and_follow_through_the_api(people, categories):
+    """Author and moderators edit (the question retitles its thread), others get 403; the
+    history is as public as the post; following a thread or a category is idempotent."""
+    from tierdesk.community.models import PostRevision, Subscription
+
+    asker, helper, agent, visitor = (
+        Api(people["asker"]),
+        Api(people["helper"]),
+        Api(people["agent"]),
+        Api(),
+    )
+    thread = ask(people["asker"], categories["en"], title="Calls drop after five minutes")
+    question = thread.posts.get(is_question=True)
+    reply = answer(people["helper"], thread, "Try the **SIP** timer.")
+    edited = asker.send(
+        "PATCH", f"/posts/{question.pk}", {"body": "Since Monday.", "title": "Calls drop at 5 min"}
+    )
+    assert edited.status_code == 200, edited.content
+    assert edited.json()["body"] == "Since Monday." and edited.json()["edited_at"]
+    thread.refresh_from_db()
+    assert thread.title == "Calls drop at 5 min"
+    assert helper.send("PATCH", f"/posts/{question.pk}", {"body": "Mine now"}).status_code == 403
+    assert asker.send("PATCH", f"/posts/{reply.pk}", {"body": "Not mine"}).status_code == 403
+    assert asker.send("PATCH", f"/posts/{question.pk}", {"body": ""}).status_code == 422
+    assert agent.send("PATCH", f"/posts/{reply.pk}", {"body": "Moderated."}).status_code == 200
+    assert PostRevision.objects.count() == 2  # the two edits that went through, nothing else
+    history = visitor.get(f"/posts/{question.pk}/revisions")
+    assert history.status_code == 200
+    assert [(r["title"], r["body"]) for r in history.json()] == [
+        ("Calls drop after five minutes", question.body)
+    ]
+    assert history.json()[0]["editor"] == "Ada Lovelace"
+    agent.post(f"/posts/{reply.pk}/moderation", {"action": "hide"})
+    assert visitor.get(f"/posts/{reply.pk}/revisions").status_code == 404
+    assert agent.get(f"/posts/{reply.pk}/revisions").status_code == 200
+
+    for _twice in range(2):
+        followed = helper.send("PUT", f"/threads/{thread.pk}/follow")
+        assert followed.status_code == 200 and followed.json() == {"following": True}
+    assert Subscription.objects.filter(user=people["helper"], thread=thread).count() == 1
+    assert helper.send("DELETE", f"/threads/{thread.pk}/follow").json() == {"following": False}
+    assert not Subscription.objects.filter(user=people["helper"], thread=thread).exists()
+    assert helper.send("PUT", "/categories/calls/follow").json() == {"following": True}
+    assert Subscription.objects.filter(user=people["helper"], category=categories["en"]).exists()
+    assert helper.send("DELETE", "/categories/calls/follow").json() == {"following": False}
+    assert helper.send("PUT", "/categories/no-such/follow").status_code == 404
+    assert visitor.send("PUT", f"/threads/{thread.pk}/follow").status_code == 401
+    for answered in (*asker.answers, *helper.answers, *agent.answers, *visitor.answers):
+        assert_private(answered)

@@ -111,7 +111,7 @@ ASSISTANT_PARAMETERS = {"turn_id", "handoff_id", "entry_id"}
 # vote, accept and moderate is the community's rules, checked per caller in tests/community/.
 COMMUNITY = dict.fromkeys(OUTSIDERS)
 COMMUNITY_PREFIX = "/api/v1/community/"
-COMMUNITY_PARAMETERS = {"thread_id", "post_id"}
+COMMUNITY_PARAMETERS = {"thread_id", "post_id", "slug"}  # slug: a category (public)
 # Phone support (/api/v1/phone/): the vendor's agents' queue; a call belongs to the agent who
 # took it (another agent's answers 404, a customer 403), checked in tests/phone/.
 PHONE = dict.fromkeys(OUTSIDERS)
@@ -172,6 +172,12 @@ API_RULES: dict[str, dict[str, int | None]] = {
     "get /api/v1/community/similar": COMMUNITY,
     "post /api/v1/community/threads/{thread_id}/replies": COMMUNITY,
     "post /api/v1/community/posts/{post_id}/vote": COMMUNITY,
+    "patch /api/v1/community/posts/{post_id}": COMMUNITY,
+    "get /api/v1/community/posts/{post_id}/revisions": COMMUNITY,
+    "put /api/v1/community/threads/{thread_id}/follow": COMMUNITY,
+    "delete /api/v1/community/threads/{thread_id}/follow": COMMUNITY,
+    "put /api/v1/community/categories/{slug}/follow": COMMUNITY,
+    "delete /api/v1/community/categories/{slug}/follow": COMMUNITY,
     "post /api/v1/community/threads/{thread_id}/accept": COMMUNITY,
     "post /api/v1/community/posts/{post_id}/flag": COMMUNITY,
     "get /api/v1/community/moderation/flags": COMMUNITY,

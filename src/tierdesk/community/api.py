@@ -22,19 +22,23 @@ from tierdesk.config.api_types import (
     WRITE_ERRORS,
     Pagination,
     PathId,
+    PathSlug,
     Text,
 )
 
-from .models import ForumCategory, Post, Thread
+from .models import ForumCategory, Post, PostRevision, Thread
 from .schemas import (
     AcceptIn,
     FlaggedPostOut,
     FlagIn,
     FlagOut,
+    FollowOut,
     ForumCategoryOut,
+    PostEditIn,
     PostModerationIn,
     PostOut,
     ReplyIn,
+    RevisionOut,
     SimilarOut,
     StateValue,
     ThreadDetailOut,
@@ -45,10 +49,17 @@ from .schemas import (
     VoteOut,
 )
 from .selectors import forum_pages
-from .selectors.forum_access import access_post, access_thread, display_name, is_moderator
+from .selectors.forum_access import (
+    access_forum_category,
+    access_post,
+    access_thread,
+    display_name,
+    is_moderator,
+)
 from .selectors.forum_similar import similar_threads
 from .services import forum_moderation as moderation
-from .services.forum_posts import reply_create, thread_create
+from .services.forum_follow import subscription_add, subscription_remove
+from .services.forum_posts import post_edit, reply_create, thread_create
 from .services.forum_votes import solution_accept, vote_cast
 
 PREFIX = "/community"
@@ -257,6 +268,68 @@ def reply_post(request: HttpRequest, thread_id: PathId, payload: ReplyIn) -> Sta
     thread = access_thread(user, pk=thread_id)
     post = reply_create(actor=user, thread=thread, body=payload.body)
     return Status(201, _post_row(_view(post)))
+
+
+@router.patch("/posts/{post_id}", response={200: PostOut, **WRITE_ERRORS})
+def post_patch(request: HttpRequest, post_id: PathId, payload: PostEditIn) -> dict[str, Any]:
+    """Edit a post (its author or a moderator; a question's `title` retitles the thread); the
+    text before the edit becomes a revision."""
+    user = _member(request)
+    post = access_post(user, pk=post_id)
+    post_edit(actor=user, post=post, body=payload.body, title=payload.title)
+    post = Post.objects.select_related("author", "author__forum_profile").get(pk=post.pk)
+    return _post_row(_view(post))
+
+
+@router.get(
+    "/posts/{post_id}/revisions",
+    response={200: list[RevisionOut], **READ_ERRORS},
+    auth=READ_AUTH,
+)
+def post_revisions(request: HttpRequest, post_id: PathId) -> list[dict[str, Any]]:
+    """A post's earlier texts, newest first (for whoever may read the post)."""
+    post = access_post(_reader(request), pk=post_id)
+    return [
+        {
+            "title": revision.title,
+            "body": revision.body,
+            "editor": display_name(revision.edited_by),
+            "created_at": revision.created_at,
+        }
+        for revision in PostRevision.objects.filter(post=post).select_related("edited_by")
+    ]
+
+
+@router.put("/threads/{thread_id}/follow", response={200: FollowOut, **WRITE_ERRORS})
+def thread_follow(request: HttpRequest, thread_id: PathId) -> dict[str, bool]:
+    """Follow a thread: its replies come by e-mail (following twice is one follow)."""
+    user = _member(request)
+    subscription_add(user=user, thread=access_thread(user, pk=thread_id))
+    return {"following": True}
+
+
+@router.delete("/threads/{thread_id}/follow", response={200: FollowOut, **WRITE_ERRORS})
+def thread_unfollow(request: HttpRequest, thread_id: PathId) -> dict[str, bool]:
+    """Stop following a thread."""
+    user = _member(request)
+    subscription_remove(user=user, thread=access_thread(user, pk=thread_id))
+    return {"following": False}
+
+
+@router.put("/categories/{slug}/follow", response={200: FollowOut, **WRITE_ERRORS})
+def category_follow(request: HttpRequest, slug: PathSlug) -> dict[str, bool]:
+    """Follow a category: its new threads come by e-mail."""
+    user = _member(request)
+    subscription_add(user=user, category=access_forum_category(user, slug=slug))
+    return {"following": True}
+
+
+@router.delete("/categories/{slug}/follow", response={200: FollowOut, **WRITE_ERRORS})
+def category_unfollow(request: HttpRequest, slug: PathSlug) -> dict[str, bool]:
+    """Stop following a category."""
+    user = _member(request)
+    subscription_remove(user=user, category=access_forum_category(user, slug=slug))
+    return {"following": False}
 
 
 @router.post("/posts/{post_id}/vote", response={200: VoteOut, **WRITE_ERRORS})

@@ -81,6 +81,26 @@ class ReplyIn(Schema):
     body: Annotated[Text, Field(min_length=1, max_length=20_000)]
 
 
+class PostEditIn(Schema):
+    body: Annotated[Text, Field(min_length=1, max_length=20_000)]
+    title: Annotated[Text, Field(min_length=1, max_length=200)] | None = Field(
+        default=None, description="The thread's new title (the question only; ignored otherwise)."
+    )
+
+
+class RevisionOut(Schema):
+    """A post's text before one edit, newest first; the editor by display name."""
+
+    title: str = Field(description="The thread's title then (the question's revisions only).")
+    body: str
+    editor: str
+    created_at: datetime
+
+
+class FollowOut(Schema):
+    following: bool
+
+
 class VoteIn(Schema):
     value: VoteValue = Field(description="1 up, -1 down, 0 takes the vote back.")
 

@@ -42,6 +42,8 @@ BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 LaxId = Annotated[int, Field(ge=1, le=MAX_ID)]
 # An id in the path: out of range is 422, like any other bad input.
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+# A slug in a path (help-center articles, guides, videos; forum categories).
+PathSlug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=200)]
 
 
 class FieldErrorOut(Schema):

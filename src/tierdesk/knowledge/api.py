@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from tierdesk.accounts.models import User
@@ -23,6 +23,7 @@ from tierdesk.config.api_types import (
     WRITE_ERRORS,
     Pagination,
     PathId,
+    PathSlug,
     Text,
 )
 
@@ -52,7 +53,6 @@ from .services import articles as article_services
 PREFIX = "/help"
 router = Router(tags=["help center"])
 
-Slug = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=200)]
 LanguageQuery = Annotated[
     LanguageValue | None,
     Query(None, description="A language code; default: the request's language."),
@@ -142,7 +142,7 @@ class _ArticleRows:
 @router.get(
     "/articles/{language}/{slug}", response={200: ArticleDetailOut, **READ_ERRORS}, auth=READ_AUTH
 )
-def article_detail(request: HttpRequest, language: LanguageValue, slug: Slug) -> dict[str, Any]:
+def article_detail(request: HttpRequest, language: LanguageValue, slug: PathSlug) -> dict[str, Any]:
     """One translation: its markdown and its rendered, sanitised HTML, and its other languages."""
     return reads.article_detail(_reader(request), language=language, slug=slug)
 
@@ -155,7 +155,7 @@ def guide_list(request: HttpRequest, language: LanguageQuery = None) -> list[dic
 
 @router.get("/guides/{slug}", response={200: GuideDetailOut, **READ_ERRORS}, auth=READ_AUTH)
 def guide_detail(
-    request: HttpRequest, slug: Slug, language: LanguageQuery = None
+    request: HttpRequest, slug: PathSlug, language: LanguageQuery = None
 ) -> dict[str, Any]:
     """A guide and its chapters the caller may read, each in the language asked for."""
     return reads.guide_detail(_reader(request), slug=slug, language=_language(language))
@@ -179,7 +179,7 @@ class _VideoRows(_ArticleRows):
 
 
 @router.get("/videos/{slug}", response={200: VideoDetailOut, **READ_ERRORS}, auth=READ_AUTH)
-def video_detail(request: HttpRequest, slug: Slug) -> dict[str, Any]:
+def video_detail(request: HttpRequest, slug: PathSlug) -> dict[str, Any]:
     """A video with its chapters and its transcript's lines (start and end in milliseconds)."""
     return reads.video_detail(_reader(request), slug=slug)
 

@@ -262,7 +262,7 @@ def post_edit(
         not is_moderator(actor)
         and is_new_member(actor, now=now)
         and link_count(body) > NEW_MEMBER_LINKS_PER_POST
-    ) and True:
+    ):
         raise ValidationError(
             {
                 "body": _("New members may add at most %(n)d links to a post.")
