@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tierdesk.assistant.retrieval.adam import Adam
+
 
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise softmax (a 1-d array is one row)."""
@@ -54,18 +56,8 @@ def fit(
     centroids /= np.where(norms > 0, norms, 1.0)
     w = np.ascontiguousarray(centroids.T * (init / scale), dtype=np.float32)
     b = np.zeros(classes, dtype=np.float32)
-    state = [np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)]
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    for step in range(1, steps + 1):
+    adam = Adam({"w": w, "b": b}, rate)
+    for _step in range(steps):
         error = (softmax(x @ w + b) - target) / n
-        grads = (x.T @ error + l2 * w, error.sum(axis=0))
-        for i, (param, grad) in enumerate(zip((w, b), grads, strict=True)):
-            m, v = state[2 * i], state[2 * i + 1]
-            m *= beta1
-            m += (1 - beta1) * grad
-            v *= beta2
-            v += (1 - beta2) * grad * grad
-            m_hat = m / (1 - beta1**step)
-            v_hat = v / (1 - beta2**step)
-            param -= (rate * m_hat / (np.sqrt(v_hat) + eps)).astype(np.float32)
+        adam.step({"w": x.T @ error + l2 * w, "b": error.sum(axis=0)})
     return LinearClassifier(weights=w, bias=b, scale=scale)

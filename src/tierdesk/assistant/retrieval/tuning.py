@@ -33,8 +33,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from tierdesk.assistant.retrieval import embeddings
+from tierdesk.assistant.retrieval.adam import Adam
+from tierdesk.assistant.retrieval.classifier import softmax
 
-LAYERS = ("d0", "p1", "d1", "d2", "p3", "d3")
+LAYERS = embeddings.HEAD_LAYERS
 _EPS = 1e-12
 
 
@@ -131,26 +133,14 @@ def fine_tune(
     params = {name: getattr(start, name).copy() for name in LAYERS}
     params["w"] = np.ascontiguousarray(centroids.T)
     first = {name: getattr(start, name) for name in LAYERS}
-    moments = {k: (np.zeros_like(v), np.zeros_like(v)) for k, v in params.items()}
-    beta1, beta2 = 0.9, 0.999
-    for step in range(1, steps + 1):
+    adam = Adam(params, rate)
+    for _step in range(steps):
         head = Head(*(params[name] for name in LAYERS))
         z, cache = _forward(head, x)
-        logits = scale * (z @ params["w"])
-        logits -= logits.max(axis=1, keepdims=True)
-        probabilities = np.exp(logits)
-        probabilities /= probabilities.sum(axis=1, keepdims=True)
-        error = (probabilities - target) / n
+        error = (softmax(scale * (z @ params["w"])) - target) / n
         grads = _backward(head, x, z, cache, scale * (error @ params["w"].T))
         for name in LAYERS:
             grads[name] += anchor * (params[name] - first[name])
         grads["w"] = scale * (z.T @ error)
-        for name, grad in grads.items():
-            m, v = moments[name]
-            m *= beta1
-            m += (1 - beta1) * grad
-            v *= beta2
-            v += (1 - beta2) * grad * grad
-            update = (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + 1e-8)
-            params[name] -= (rate * update).astype(np.float32)
+        adam.step(grads)
     return Head(*(params[name] for name in LAYERS))
