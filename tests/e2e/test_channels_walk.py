@@ -15,14 +15,13 @@ moved with time-machine (it patches the live server's thread too), forward from 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import time_machine
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
-from tests.e2e.browsing import DESKTOP, PHONE, new_page, overflow
+from tests.e2e.browsing import new_page
+from tests.e2e.test_case_core_walk import Walk
 from tests.factories import (
     AccountFactory,
     LicensePlanFactory,
@@ -47,18 +46,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 ALWAYS_OPEN = [(day, 0, 1440) for day in range(7)]
 PIN = "481516"
 ASK_FOR_A_PERSON = {"en": "I need to talk to a person", "it": "Vorrei parlare con una persona"}
-
-
-def say(lang: str, text: str, **values: Any) -> str:
-    """The text in `lang`, as the catalogue translates it."""
-    with translation.override(lang):
-        translated = gettext(text)
-    return translated % values if values else translated
-
-
-def fits(page: Any, width: str) -> None:
-    if width == "phone":
-        assert overflow(page) == 0, f"{page.url} is {overflow(page)} px too wide"
 
 
 @pytest.fixture
@@ -94,13 +81,13 @@ def test_a_question_goes_from_the_assistant_to_a_case_a_call_and_a_met_first_res
         role=Role.AGENT_L1, region=region, email="l1@vendor.example", language=lang
     )
     ring_number_set(agent=agent, number="+390212345678")
-    viewport = PHONE if width == "phone" else DESKTOP
+    walk = Walk(browser, live_server.url, width, lang)
     base = live_server.url
     start = timezone.now().replace(microsecond=0)
 
     with time_machine.travel(start, tick=True) as clock_hand:
         # 1. The customer asks the assistant for a person, from the portal's case list.
-        page, violations = new_page(browser, viewport, user=customer, base_url=base)
+        page, violations = new_page(browser, walk.viewport, user=customer, base_url=base)
         page.goto(f"{base}/cases/")
         assert page.locator("html").get_attribute("lang") == lang
         page.locator("#assistant-panel summary").click()
@@ -109,7 +96,7 @@ def test_a_question_goes_from_the_assistant_to_a_case_a_call_and_a_met_first_res
         turn = page.locator("#assistant-turns .assistant-turn").last
         expect(turn).to_contain_text("+39 02 0000 0101", timeout=20000)
         expect(turn).to_contain_text(PIN)
-        turn.get_by_role("button", name=say(lang, "Ask a person: open a case")).click()
+        turn.get_by_role("button", name=walk.t("Ask a person: open a case")).click()
         opened = page.locator("#assistant-turns a[href^='/cases/']")
         expect(opened).to_be_visible(timeout=10000)
         case = Case.objects.get()
@@ -119,7 +106,7 @@ def test_a_question_goes_from_the_assistant_to_a_case_a_call_and_a_met_first_res
             None,
         )
         assert ASK_FOR_A_PERSON[lang] in case.description
-        fits(page, width)
+        walk.fits(page, "1-assistant-handoff")
 
         # 2. Twenty minutes later, no answer yet: the customer calls the number with the PIN.
         clock_hand.move_to(start + timedelta(minutes=20))
@@ -132,14 +119,14 @@ def test_a_question_goes_from_the_assistant_to_a_case_a_call_and_a_met_first_res
 
         # 3. Five minutes later an agent takes the call and files the wrap-up on that case.
         clock_hand.move_to(start + timedelta(minutes=25))
-        console, console_violations = new_page(browser, viewport, user=agent, base_url=base)
+        console, console_violations = new_page(browser, walk.viewport, user=agent, base_url=base)
         console.goto(f"{base}/console/phone/")
         assert console.locator("html").get_attribute("lang") == lang
         expect(console.locator("[data-phone-queue] tbody tr")).to_have_count(1)
         console.click("#take-next")
         card = console.locator("[data-open-call]")
         expect(card).to_contain_text("Acme")
-        fits(console, width)
+        walk.fits(console, "3-phone-console")
         connected = simulator.wait(call.call_sid, "+393331234567")
         assert [turn.verbs for turn in connected] == [["Leave"], ["Say", "Dial"]]
         card.locator("textarea[name$=notes]").fill(
@@ -161,11 +148,11 @@ def test_a_question_goes_from_the_assistant_to_a_case_a_call_and_a_met_first_res
         # 4. An hour later the customer finds the case answered, the first response met.
         clock_hand.move_to(start + timedelta(hours=1, minutes=25))
         page.goto(f"{base}/cases/{case.pk}/")
-        with translation.override(lang):
-            label = str(TargetKind.FIRST_RESPONSE.label)
-        first_response = page.locator("#case-clocks .clock").filter(has_text=label)
+        first_response = page.locator("#case-clocks .clock").filter(
+            has_text=walk.label(TargetKind.FIRST_RESPONSE)
+        )
         expect(first_response).to_have_attribute("data-state", "met")
-        fits(page, width)
+        walk.fits(page, "4-portal-case")
         assert violations == [] and console_violations == []
         page.context.close()
         console.context.close()
