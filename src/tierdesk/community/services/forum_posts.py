@@ -4,7 +4,9 @@ Limits for new members (joined less than NEW_MEMBER_DAYS ago): NEW_MEMBER_POSTS_
 (threads and replies) in any rolling hour and NEW_MEMBER_LINKS_PER_POST links in one post.
 Moderators have no limits. Images: at most MAX_IMAGES_PER_POST per post, each at most
 MAX_IMAGE_BYTES, and a PNG, JPEG, GIF or WebP by its content (the `filetype` package reads the
-bytes; the name and the browser's content type are not trusted).
+bytes; the name and the browser's content type are not trusted). Each image refusal carries a
+code (IMAGE_TOO_MANY, IMAGE_TOO_LARGE, IMAGE_NOT_AN_IMAGE) so that the API can answer 422, 413 or
+415 without judging the file again.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ NEW_MEMBER_LINKS_PER_POST = 2
 MAX_IMAGES_PER_POST = 4
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+IMAGE_TOO_MANY = "too_many_images"
+IMAGE_TOO_LARGE = "image_too_large"
+IMAGE_NOT_AN_IMAGE = "not_an_image"
 MAX_TAGS = 5
 TITLE_MIN = 8
 BODY_MAX = 20_000
@@ -126,36 +131,30 @@ def _tags(names: Iterable[str]) -> list[ForumTag]:
 def images_check(files: Sequence[UploadedFile], *, already: int = 0) -> list[str]:
     """Each file's real content type; a ValidationError names the first bad one."""
     if already + len(files) > MAX_IMAGES_PER_POST:
-        raise ValidationError(
-            {"images": _("At most %(n)d images per post.") % {"n": MAX_IMAGES_PER_POST}}
-        )
+        message = _("At most %(n)d images per post.") % {"n": MAX_IMAGES_PER_POST}
+        raise ValidationError({"images": ValidationError(message, code=IMAGE_TOO_MANY)})
     types = []
     for upload in files:
         if (upload.size or 0) > MAX_IMAGE_BYTES:
-            raise ValidationError(
-                {
-                    "images": _("%(name)s is larger than %(mb)d MB.")
-                    % {"name": upload.name, "mb": MAX_IMAGE_BYTES // (1024 * 1024)}
-                }
-            )
+            message = _("%(name)s is larger than %(mb)d MB.") % {
+                "name": upload.name,
+                "mb": MAX_IMAGE_BYTES // (1024 * 1024),
+            }
+            raise ValidationError({"images": ValidationError(message, code=IMAGE_TOO_LARGE)})
         upload.seek(0)
         head = upload.read(262)
         upload.seek(0)
         kind = filetype.guess(head)
         if kind is None or kind.mime not in IMAGE_TYPES:
-            raise ValidationError(
-                {
-                    "images": _("%(name)s is not a PNG, JPEG, GIF or WebP image.")
-                    % {"name": upload.name}
-                }
-            )
+            message = _("%(name)s is not a PNG, JPEG, GIF or WebP image.") % {"name": upload.name}
+            raise ValidationError({"images": ValidationError(message, code=IMAGE_NOT_AN_IMAGE)})
         types.append(kind.mime)
     return types
 
 
-def _images_save(post: Post, files: Sequence[UploadedFile]) -> None:
+def _images_save(post: Post, files: Sequence[UploadedFile]) -> list[PostImage]:
     types = images_check(files, already=post.images.count())
-    for upload, content_type in zip(files, types, strict=True):
+    return [
         PostImage.objects.create(
             post=post,
             file=upload,
@@ -163,6 +162,8 @@ def _images_save(post: Post, files: Sequence[UploadedFile]) -> None:
             size=upload.size or 0,
             name=(upload.name or "image")[:200],
         )
+        for upload, content_type in zip(files, types, strict=True)
+    ]
 
 
 def thread_create(
@@ -292,8 +293,12 @@ def post_edit(
     return post
 
 
-def images_add(*, actor: User, post: Post, images: Sequence[UploadedFile]) -> None:
+def images_add(*, actor: User, post: Post, images: Sequence[UploadedFile]) -> list[PostImage]:
+    """Attach images to an existing post (whoever may edit it), within the per-post limit."""
     if not may_edit(actor, post):
         raise PermissionDenied(_("You may not edit this post."))
     with transaction.atomic():
-        _images_save(post, images)
+        # Two uploads at once must not both count three images and each add a fourth: the
+        # post's row lock (PostgreSQL) makes the count and the insert one step per post.
+        Post.objects.select_for_update().filter(pk=post.pk).first()
+        return _images_save(post, images)
