@@ -149,3 +149,40 @@ class SimilarOut(Schema):
     title: str
     solved: bool
     url: str
+
+
+class PostImageOut(Schema):
+    """An image attached to a post."""
+
+    id: int
+    url: str = Field(description="Where the image is served (to whoever may read the post).")
+    markdown: str = Field(
+        description=(
+            "A markdown link to the image, to put in the post's text with PATCH posts/{id}. "
+            "Attached images are shown under the post; the forum's markdown shows no inline images."
+        )
+    )
+    name: str = Field(description="The uploaded file's name.")
+    content_type: str = Field(description="Read from the file's bytes, not from its name.")
+    size: int = Field(description="In bytes.")
+
+
+class ModerationEntryOut(Schema):
+    """One moderator action of the audit log; people by display name only."""
+
+    id: int
+    action: str = Field(
+        description=(
+            "hide, unhide, lock, unlock, move, merge, duplicate, ban, unban, dismiss (flags), "
+            "accept (a solution, by staff) or article (a draft made from the thread)."
+        )
+    )
+    action_label: str = Field(description="The action in the reader's language.")
+    moderator: str = Field(description="The moderator's display name (never an e-mail).")
+    thread: int | None = Field(description="The thread acted on (null if none or deleted).")
+    post: int | None = Field(description="The post acted on (null if none or deleted).")
+    member: str | None = Field(
+        description="The member acted on (a hidden post's author, one banned), by display name."
+    )
+    note: str
+    created_at: datetime

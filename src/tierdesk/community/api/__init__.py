@@ -1,4 +1,5 @@
-"""API of the forum under /api/v1/community/: threads, replies, votes, accept, flag, moderation.
+"""API of the forum under /api/v1/community/: threads, replies, images, votes, accept, flag,
+moderation and its audit log.
 
 Reads are public (no credential: a visitor); writes need a signed-in member whose plan allows
 posting (every plan does), and the moderation endpoints a moderator (403 for anyone else). Every
@@ -12,7 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from tierdesk.accounts.models import User
@@ -24,17 +27,20 @@ from tierdesk.config.api_types import (
     PathId,
     PathSlug,
     Text,
+    error_responses,
 )
 
-from .models import ForumCategory, Post, PostRevision, Thread
-from .schemas import (
+from ..models import ForumCategory, Post, PostRevision, Thread
+from ..schemas import (
     AcceptIn,
     FlaggedPostOut,
     FlagIn,
     FlagOut,
     FollowOut,
     ForumCategoryOut,
+    ModerationEntryOut,
     PostEditIn,
+    PostImageOut,
     PostModerationIn,
     PostOut,
     ReplyIn,
@@ -48,19 +54,27 @@ from .schemas import (
     VoteIn,
     VoteOut,
 )
-from .selectors import forum_pages
-from .selectors.forum_access import (
+from ..selectors import forum_pages
+from ..selectors.forum_access import (
     access_forum_category,
     access_post,
     access_thread,
     display_name,
     is_moderator,
 )
-from .selectors.forum_similar import similar_threads
-from .services import forum_moderation as moderation
-from .services.forum_follow import subscription_add, subscription_remove
-from .services.forum_posts import post_edit, reply_create, thread_create
-from .services.forum_votes import solution_accept, vote_cast
+from ..selectors.forum_similar import similar_threads
+from ..services import forum_moderation as moderation
+from ..services.forum_follow import subscription_add, subscription_remove
+from ..services.forum_posts import (
+    IMAGE_NOT_AN_IMAGE,
+    IMAGE_TOO_LARGE,
+    images_add,
+    post_edit,
+    reply_create,
+    thread_create,
+)
+from ..services.forum_votes import solution_accept, vote_cast
+from . import rows
 
 PREFIX = "/community"
 router = Router(tags=["community"])
@@ -97,71 +111,12 @@ def _moderator(request: HttpRequest) -> User:
     return user
 
 
-def _poster(user: Any) -> dict[str, Any]:
-    staff, expert, reputation = forum_pages.badges(user)
-    return {"name": display_name(user), "staff": staff, "expert": expert, "reputation": reputation}
-
-
-def _thread_row(thread: Thread) -> dict[str, Any]:
-    return {
-        "id": thread.pk,
-        "title": thread.title,
-        "category": thread.category.slug,
-        "language": thread.language,
-        "author": _poster(thread.author),
-        "tags": [tag.slug for tag in thread.tags.all()],
-        "reply_count": thread.reply_count,
-        "score": thread.score,
-        "solved": thread.accepted_post_id is not None,
-        "locked": thread.is_locked,
-        "hidden": thread.is_hidden,
-        "duplicate_of": thread.duplicate_of_id,
-        "created_at": thread.created_at,
-        "last_activity_at": thread.last_activity_at,
-        "url": reverse("community:thread", args=[thread.pk]),
-    }
-
-
-def _post_row(view: forum_pages.PostView) -> dict[str, Any]:
-    post = view.post
-    return {
-        "id": post.pk,
-        "author": {
-            "name": view.author_name,
-            "staff": view.is_staff,
-            "expert": view.is_expert,
-            "reputation": view.reputation,
-        },
-        "is_question": post.is_question,
-        "accepted": view.accepted,
-        "body": post.body,
-        "body_html": post.body_html,
-        "score": post.score,
-        "my_vote": view.my_vote,
-        "hidden": post.is_hidden,
-        "created_at": post.created_at,
-        "edited_at": post.edited_at,
-        "images": [reverse("community:image", args=[image.pk]) for image in view.images],
-    }
-
-
-def _view(post: Post) -> forum_pages.PostView:
-    staff, expert, reputation = forum_pages.badges(post.author)
-    return forum_pages.PostView(
-        post=post,
-        author_name=display_name(post.author),
-        is_staff=staff,
-        is_expert=expert,
-        reputation=reputation,
-    )
-
-
 def _detail(request: HttpRequest, thread: Thread, page: int = 1) -> dict[str, Any]:
     question, accepted, found, others = forum_pages.thread_posts(_reader(request), thread, page)
-    return _thread_row(thread) | {
-        "question": _post_row(question) if question else None,
-        "accepted": _post_row(accepted) if accepted else None,
-        "replies": [_post_row(view) for view in others],
+    return rows.thread_row(thread) | {
+        "question": rows.post_row(question) if question else None,
+        "accepted": rows.post_row(accepted) if accepted else None,
+        "replies": [rows.post_row(view) for view in others],
         "reply_pages": found.paginator.num_pages,
     }
 
@@ -171,23 +126,6 @@ def _category(slug: str) -> ForumCategory:
     if found is None:
         raise ValidationError({"category": _("No category has this slug.")})
     return found
-
-
-class _ThreadRows:
-    def __init__(self, queryset: Any) -> None:
-        self.queryset = queryset.prefetch_related("tags")
-
-    def all(self) -> "_ThreadRows":
-        return self
-
-    def count(self) -> int:
-        return int(self.queryset.count())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        return [_thread_row(thread) for thread in self.queryset[window]]
 
 
 # --- reads ------------------------------------------------------------------------------------
@@ -210,11 +148,11 @@ def thread_list(
     """Threads the caller may read, newest activity first."""
     found = ForumCategory.objects.filter(slug=category).first() if category else None
     if category and found is None:
-        return _ThreadRows(Thread.objects.none())
-    rows = forum_pages.thread_list(
+        return rows.thread_rows(Thread.objects.none())
+    threads = forum_pages.thread_list(
         _reader(request), category=found, state=state or "", tag=tag or ""
     )
-    return _ThreadRows(rows)
+    return rows.thread_rows(threads)
 
 
 @router.get("/threads/{thread_id}", response={200: ThreadDetailOut, **READ_ERRORS}, auth=READ_AUTH)
@@ -267,7 +205,7 @@ def reply_post(request: HttpRequest, thread_id: PathId, payload: ReplyIn) -> Sta
     user = _member(request)
     thread = access_thread(user, pk=thread_id)
     post = reply_create(actor=user, thread=thread, body=payload.body)
-    return Status(201, _post_row(_view(post)))
+    return Status(201, rows.post_row(rows.post_view(post)))
 
 
 @router.patch("/posts/{post_id}", response={200: PostOut, **WRITE_ERRORS})
@@ -278,7 +216,7 @@ def post_patch(request: HttpRequest, post_id: PathId, payload: PostEditIn) -> di
     post = access_post(user, pk=post_id)
     post_edit(actor=user, post=post, body=payload.body, title=payload.title)
     post = Post.objects.select_related("author", "author__forum_profile").get(pk=post.pk)
-    return _post_row(_view(post))
+    return rows.post_row(rows.post_view(post))
 
 
 @router.get(
@@ -298,6 +236,42 @@ def post_revisions(request: HttpRequest, post_id: PathId) -> list[dict[str, Any]
         }
         for revision in PostRevision.objects.filter(post=post).select_related("edited_by")
     ]
+
+
+# An image refused for its bytes: too large (413) or not an image (415); too many for the post
+# stays a 422 on the field `images`, like any other service refusal.
+_IMAGE_REFUSALS = {IMAGE_TOO_LARGE: 413, IMAGE_NOT_AN_IMAGE: 415}
+
+
+def _image_refusal(error: ValidationError) -> HttpError | None:
+    for field_errors in getattr(error, "error_dict", {}).values():
+        for found in field_errors:
+            if found.code in _IMAGE_REFUSALS:
+                return HttpError(_IMAGE_REFUSALS[found.code], " ".join(found.messages))
+    return None
+
+
+@router.post(
+    "/posts/{post_id}/images",
+    response={201: PostImageOut, **WRITE_ERRORS, **error_responses(415)},
+)
+def image_attach(
+    request: HttpRequest, post_id: PathId, file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    """Attach an image to a post (multipart/form-data, field `file`): its author while they may
+    edit it (not banned, thread not locked), or a moderator. The page's limits: a PNG, JPEG, GIF
+    or WebP by its bytes (415 otherwise), 2 MB (413), 4 images a post (422). The answer's
+    `markdown` links the image from the post's text (PATCH posts/{id})."""
+    user = _member(request)
+    post = access_post(user, pk=post_id)
+    try:
+        (image,) = images_add(actor=user, post=post, images=[file])
+    except ValidationError as exc:
+        refusal = _image_refusal(exc)
+        if refusal is None:
+            raise
+        raise refusal from exc
+    return Status(201, rows.image_row(image))
 
 
 @router.put("/threads/{thread_id}/follow", response={200: FollowOut, **WRITE_ERRORS})
@@ -370,13 +344,21 @@ def flagged(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "post": post.pk,
             "thread": post.thread_id,
-            "author": _poster(post.author),
+            "author": rows.poster(post.author),
             "body": post.body,
             "open_flags": post.open_flags,  # type: ignore[attr-defined]
             "reasons": forum_pages.flag_reasons(post),
         }
         for post in forum_pages.moderation_queue(user)[:100]
     ]
+
+
+@router.get("/moderation/log", response={200: list[ModerationEntryOut], **READ_ERRORS})
+@paginate(Pagination)
+def moderation_log(request: HttpRequest) -> Any:
+    """The audit log: every moderator action, newest first (`limit`, `offset`); moderators and
+    members by display name."""
+    return rows.Rows(forum_pages.audit_log(_moderator(request)), rows.moderation_row)
 
 
 @router.post("/posts/{post_id}/moderation", response={200: PostOut, **WRITE_ERRORS})
@@ -397,7 +379,7 @@ def post_moderation(
             actor=user, user=post.author, banned=payload.action == "ban", note=payload.note
         )
     post = Post.objects.select_related("author", "author__forum_profile").get(pk=post.pk)
-    return _post_row(_view(post))
+    return rows.post_row(rows.post_view(post))
 
 
 @router.post("/threads/{thread_id}/moderation", response={200: ThreadOut, **WRITE_ERRORS})
@@ -427,4 +409,4 @@ def thread_moderation(
             moderation.thread_close_duplicate(
                 actor=user, thread=thread, original=other, note=payload.note
             )
-    return _thread_row(Thread.objects.select_related("category", "author").get(pk=thread.pk))
+    return rows.thread_row(Thread.objects.select_related("category", "author").get(pk=thread.pk))
