@@ -171,3 +171,37 @@ def test_a_callback_entry_is_not_dialled_by_the_webhook(open_region, simulator, 
     agents.call_take_next(agent=phone_agent(role=Role.AGENT_L1, region=open_region))
     turns = simulator.wait(result.call_sid, "+15550919")
     assert len(turns) == 1 and "Leave" not in turns[0].verbs
+
+
+def test_a_caller_transferred_during_the_conversation_waits_for_the_second_line(
+    open_region, simulator
+):
+    """The L1 agent, talking to the caller, transfers them: when the agent's leg ends the caller
+    is put back on hold in the second line's queue (not hung up), and an L2 agent is dialled."""
+    result = _queued(simulator, open_region)
+    sid, caller = result.call_sid, "+15550401"
+    l1 = phone_agent(role=Role.AGENT_L1, region=open_region)
+    entry = agents.call_take_next(agent=l1)
+    turns = simulator.wait(sid, caller, FIRST_NUMBER)
+    assert [turn.verbs for turn in turns] == [["Leave"], ["Say", "Dial"]]
+
+    moved = agents.call_transfer(agent=l1, entry=entry)
+    ended = simulator.post(
+        "/phone/voice/dequeued/",
+        {"CallSid": sid, "From": caller, "To": FIRST_NUMBER, "DialCallStatus": "completed"},
+    )
+    assert "Enqueue" in ended.verbs
+    enqueue = ET.fromstring(ended.twiml).find("Enqueue")  # noqa: S314
+    assert enqueue is not None and enqueue.text == f"{open_region.code}-second"
+    assert enqueue.get("waitUrl") == "/phone/voice/wait/"
+    call = Call.objects.get(call_sid=sid)
+    assert call.state == Call.State.QUEUED and call.ended_at is None
+    assert QueueEntry.objects.get(pk=moved.pk).state == QueueEntry.State.WAITING
+
+    # An L2 agent takes it: the caller, on hold again, is dialled to them.
+    l2 = phone_agent(role=Role.AGENT_L2, region=open_region, ring_number="+442071838751")
+    assert agents.call_take_next(agent=l2) == moved
+    again = simulator.wait(sid, caller, FIRST_NUMBER)
+    assert [turn.verbs for turn in again] == [["Leave"], ["Say", "Dial"]]
+    dial = ET.fromstring(again[1].twiml).find("Dial")  # noqa: S314
+    assert dial is not None and dial.text == "+442071838751"

@@ -333,10 +333,23 @@ DIAL_CONNECTED = frozenset({"completed", "answered"})
 def step_dialed(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceResponse:
     """The Dial's action (digits: DialCallStatus): the call with the agent ended, or never began.
 
-    Not answered (busy, no-answer, failed, canceled): the caller hears that the agent will call
-    back; the entry, still the agent's, becomes a callback to the caller's number, which the
+    Transferred (the agent sent the caller to the second line, which left a waiting entry): the
+    agent's leg ends and the caller goes back on hold, in the second line's queue, keeping their
+    place. Not answered (busy, no-answer, failed, canceled): the caller hears that the agent will
+    call back; the entry, still the agent's, becomes a callback to the caller's number, which the
     console shows.
     """
+    waiting = _waiting_entry(call)
+    if waiting is not None:
+        _position, wait = entry_estimate(waiting, now=now)
+        return prompts.enqueue(
+            VoiceResponse(),
+            queue=queue_name(waiting),
+            action=urls.dequeued,
+            wait_url=urls.wait,
+            language=call.language,
+            wait_seconds=wait,
+        )
     entry = _taken_entry(call)
     if digits in DIAL_CONNECTED or entry is None:
         if call.ended_at is None:

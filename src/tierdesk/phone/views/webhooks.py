@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.twiml.voice_response import VoiceResponse
 
-from ..models import Call, WebhookRequest
+from ..models import Call, QueueEntry, WebhookRequest
 from ..security import request_is_signed
 from ..services import flow
 
@@ -58,12 +58,19 @@ def _signed(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpReques
 Step = Callable[[Call, str, flow.Urls, object], VoiceResponse]
 
 
-def _once(request: HttpRequest, step: str, digits: str, run: Step) -> HttpResponse:
-    """Run a step once per (CallSid, step, digits); a replay answers what was answered."""
+def _once(
+    request: HttpRequest, step: str, digits: str, run: Step, *, round_key: str = ""
+) -> HttpResponse:
+    """Run a step once per (CallSid, step, digits, round); a replay answers what was answered.
+
+    `round_key` tells apart the same request made again on purpose: a caller transferred to the
+    second line leaves the queue and ends a Dial a second time, with the same CallSid.
+    """
     sid = request.POST.get("CallSid", "")
     if not sid:
         return HttpResponse("CallSid is required.", status=400, content_type="text/plain")
-    done = WebhookRequest.objects.filter(call_sid=sid, step=step, digits=digits).first()
+    key = f"{digits}{round_key}"[:64]
+    done = WebhookRequest.objects.filter(call_sid=sid, step=step, digits=key).first()
     if done is not None:
         return _twiml(done.twiml)
     now = timezone.now()
@@ -78,11 +85,9 @@ def _once(request: HttpRequest, step: str, digits: str, run: Step) -> HttpRespon
                 .first()
             ) or flow.call_start(params=request.POST, now=now)
             text = str(run(call, digits, urls(), now))
-            WebhookRequest.objects.create(
-                call_sid=sid, step=step, digits=digits, twiml=text, at=now
-            )
+            WebhookRequest.objects.create(call_sid=sid, step=step, digits=key, twiml=text, at=now)
     except IntegrityError:
-        done = WebhookRequest.objects.filter(call_sid=sid, step=step, digits=digits).first()
+        done = WebhookRequest.objects.filter(call_sid=sid, step=step, digits=key).first()
         if done is None:
             raise
         return _twiml(done.twiml)
@@ -146,11 +151,26 @@ def voice_wait(request: HttpRequest) -> HttpResponse:
 def voice_dequeued(request: HttpRequest) -> HttpResponse:
     """The Enqueue's action: how the caller left the queue (QueueResult); Leave after an agent
     took the call answers Dial to the agent. Also the Dial's action (DialCallStatus)."""
+    taken = _taken_round(request.POST.get("CallSid", ""))
     if "DialCallStatus" in request.POST:
-        status = request.POST.get("DialCallStatus", "")[:64]
-        return _once(request, "dialed", status, flow.step_dialed)  # type: ignore[arg-type]
-    result = request.POST.get("QueueResult", "")[:64]
-    return _once(request, "dequeued", result, flow.step_dequeued)  # type: ignore[arg-type]
+        status = request.POST.get("DialCallStatus", "")[:48]
+        return _once(request, "dialed", status, flow.step_dialed, round_key=taken)  # type: ignore[arg-type]
+    result = request.POST.get("QueueResult", "")[:48]
+    return _once(request, "dequeued", result, flow.step_dequeued, round_key=taken)  # type: ignore[arg-type]
+
+
+def _taken_round(sid: str) -> str:
+    """The call's latest take by an agent ("@<entry id>", "" before any): a Leave and a Dial's
+    outcome belong to one take, so a transferred caller's second round is not a replay."""
+    if not sid:
+        return ""
+    pk = (
+        QueueEntry.objects.filter(call__call_sid=sid, taken_at__isnull=False)
+        .order_by("-taken_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return f"@{pk}" if pk else ""
 
 
 @_signed
