@@ -1,9 +1,54 @@
 """Fixtures shared by the whole suite."""
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from django.utils import translation
+
+StartResponse = Callable[..., Any]
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share a connection.
+
+    On SQLite the test database lives in memory, so the live server's threads all use the test
+    thread's one connection. Two requests at once on it (a search the browser sent while typing,
+    still reading, and the page it then opened, counting a view) fail with "database table is
+    locked", which no real deployment sees: each of its processes has its own connection. Each
+    request is therefore answered whole, body included, before the next one starts.
+    """
+
+    def set_app(self, application: Callable[..., Iterable[bytes]]) -> None:
+        """Serve `application`, serialised when the database connection is shared."""
+        if not self.connections_override:
+            super().set_app(application)
+            return
+        lock = threading.Lock()
+
+        def one_at_a_time(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _live_server_one_request_at_a_time() -> Iterator[None]:
+    """Make every live server of the session a `OneRequestAtATimeServer`."""
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = OneRequestAtATimeServer
+    yield
+    LiveServerThread.server_class = original
 
 
 @pytest.fixture(autouse=True)
