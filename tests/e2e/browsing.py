@@ -73,6 +73,55 @@ def overflow(page: Any) -> int:
     )
 
 
+def covered_by_assistant(page: Any) -> str:
+    """What of the page's content lies under the assistant's button, scrolled to the end.
+
+    The button floats at the bottom left; at the end of the page, the content must end above it.
+    Returns "" when nothing is covered (or the page has no assistant), else the lowest element
+    and by how many CSS pixels it reaches under the button's top.
+    """
+    return str(
+        page.evaluate(
+            """() => {
+              const toggle = document.querySelector('.assistant-toggle');
+              if (!toggle) return '';
+              // instant: Bootstrap's smooth scroll would still be under way when the rects are read
+              window.scrollTo({top: document.documentElement.scrollHeight, behavior: 'instant'});
+              const top = toggle.getBoundingClientRect().top;
+              // Where an element can be seen: its box cut by every ancestor that clips
+              // (overflow, or clip as .visually-hidden and stacked tables' heads do).
+              const seenBottom = (el) => {
+                const r = el.getBoundingClientRect();
+                let top = r.top, bottom = r.bottom;
+                for (let a = el; a && a !== document.body; a = a.parentElement) {
+                  const s = getComputedStyle(a);
+                  if (s.clip && s.clip !== 'auto') return -Infinity;
+                  if (a !== el && s.overflow !== 'visible') {
+                    const ar = a.getBoundingClientRect();
+                    top = Math.max(top, ar.top);
+                    bottom = Math.min(bottom, ar.bottom);
+                  }
+                }
+                return bottom > top ? bottom : -Infinity;
+              };
+              let bottom = -Infinity, lowest = null;
+              for (const el of document.querySelectorAll('main *')) {
+                const r = el.getBoundingClientRect();
+                if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') continue;
+                if (r.bottom <= bottom) continue;
+                const seen = seenBottom(el);
+                if (seen > bottom) { bottom = seen; lowest = el; }
+              }
+              window.scrollTo({top: 0, behavior: 'instant'});
+              if (!lowest || bottom <= top) return '';
+              return lowest.tagName.toLowerCase() + (lowest.id ? '#' + lowest.id : '')
+                + (lowest.className ? '.' + String(lowest.className).split(' ').join('.') : '')
+                + ' by ' + Math.ceil(bottom - top) + ' px';
+            }"""
+        )
+    )
+
+
 def keep(page: Any, name: str) -> None:
     """Keep a full-page screenshot under $TIERDESK_SCREENSHOTS, when it is set."""
     if SCREENSHOTS:

@@ -24,7 +24,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.community import world as forum
-from tests.e2e.browsing import DESKTOP, PHONE, keep, new_page, overflow, serious_violations
+from tests.e2e.browsing import (
+    DESKTOP,
+    PHONE,
+    covered_by_assistant,
+    keep,
+    new_page,
+    overflow,
+    serious_violations,
+)
 from tests.e2e.help_media import guide_and_video
 from tests.factories import (
     AccountAdminFactory,
@@ -354,7 +362,8 @@ def _path(target: Any, world: dict[str, Any]) -> str:
 def test_every_page_fits_and_has_no_serious_accessibility_violations(
     browser, live_server, world, name, who, target, status, language
 ):
-    """At desktop then phone width: nothing scrolls sideways; at phone width, light then dark:
+    """At desktop then phone width: nothing scrolls sideways, the assistant's button covers no
+    content at the end of the page; at phone width, light then dark:
     no serious axe violation. One browser context per page and language (the theme follows the
     system setting live, theme.js, so switching it needs no second load)."""
     path = _path(target, world)
@@ -371,6 +380,8 @@ def test_every_page_fits_and_has_no_serious_accessibility_violations(
         )
         assert header <= 0, f"the top bar of {path} overflows at {width}"
         assert overflow(page) == 0, f"{path} is {overflow(page)} px too wide at {width}"
+        covered = covered_by_assistant(page)
+        assert not covered, f"the assistant's button covers {covered} on {path} at {width}"
     for scheme in ("light", "dark"):
         # Reduced motion turns Bootstrap's colour transitions off: axe must not see them halfway.
         page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
