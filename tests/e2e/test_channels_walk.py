@@ -6,7 +6,8 @@ region's first-line number with the account's PIN and opens a case with the conv
 the signed webhooks with the PIN and severity 2, and the call waits in the queue. Five minutes
 later an L1 agent of the region takes the next call in the phone console and files the wrap-up on
 the assistant's case: the agent's answer is the case's first response, met. An hour later the
-customer finds the case in the portal, answered, its first-response clock met.
+customer finds the case in the portal, answered, its first-response clock met. At the end of the
+day a supervisor reads the phone figures: one call handled after five minutes' wait.
 
 Runs at 1366 px in English and at 390 px in Italian (each person's saved language). The clock is
 moved with time-machine (it patches the live server's thread too), forward from now.
@@ -153,6 +154,25 @@ def test_a_question_goes_from_the_assistant_to_a_case_a_call_and_a_met_first_res
         )
         expect(first_response).to_have_attribute("data-state", "met")
         walk.fits(page, "4-portal-case")
-        assert violations == [] and console_violations == []
+
+        # 5. At the end of the day a supervisor reads the phone figures: one call, handled after
+        # about five minutes in the queue, none abandoned.
+        clock_hand.move_to(start + timedelta(hours=8))
+        supervisor = VendorUserFactory(
+            role=Role.SUPERVISOR, email="lead@vendor.example", language=lang
+        )
+        figures, figures_violations = new_page(
+            browser, walk.viewport, user=supervisor, base_url=base
+        )
+        figures.goto(f"{base}/console/phone/figures/")
+        assert figures.locator("html").get_attribute("lang") == lang
+        row = figures.locator("[data-phone-figures] tbody tr")
+        expect(row).to_have_count(1)
+        cells = [text.strip() for text in row.locator("td").all_inner_texts()]
+        assert cells[0] == "Italia" and cells[2:6] == ["1", "1", "0", "0"], cells
+        assert cells[7].startswith("5 min"), cells  # queued at +20 min, taken at +25 min
+        walk.fits(figures, "5-phone-figures")
+        assert violations == [] and console_violations == [] and figures_violations == []
         page.context.close()
         console.context.close()
+        figures.context.close()

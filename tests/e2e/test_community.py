@@ -1,13 +1,18 @@
-"""The forum in a real browser: hostile markdown runs nothing; a member asks, another answers and
-the asker accepts the solution, in English at 1366 px and in Italian at 390 px."""
+"""The forum in a real browser: hostile markdown runs nothing; a member asks, another answers
+hours later and the asker, mailed, accepts the solution the next day, in English at 1366 px and
+in Italian at 390 px (the clock moved with time-machine, which patches the live server's thread
+too)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
+import time_machine
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from tests.e2e.browsing import DESKTOP, PHONE, look, new_page, overflow
 from tests.factories import AccountFactory, LicensePlanFactory, UserFactory, VendorUserFactory
@@ -15,6 +20,7 @@ from tierdesk.accounts.roles import Role
 from tierdesk.community.models import ForumCategory, Thread
 from tierdesk.community.selectors.forum_similar import cache_clear
 from tierdesk.community.services.forum_posts import reply_create, thread_create
+from tierdesk.notifications.models import OutboxMessage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -142,62 +148,103 @@ TEXTS = {
 
 @pytest.mark.parametrize(("language", "viewport"), [("en", DESKTOP), ("it", PHONE)])
 def test_ask_answer_and_accept_a_solution(browser, live_server, forum, language, viewport):
+    """The order people act in, with time passing: a member asks (from the assistant's hand-off);
+    two hours later another finds it under "no replies" and answers; the asker, mailed in their
+    language, comes back the next day by the e-mail's link, votes the answer up and accepts it;
+    a visitor then finds the thread under "solved", the solution first."""
     texts = TEXTS[language]
     for person in ("asker", "helper"):
         forum[person].language = language
         forum[person].save(update_fields=["language"])
     locale = {"en": "en-US", "it": "it-IT"}[language]
     base = live_server.url
+    start = timezone.now().replace(microsecond=0)
 
-    # The asker comes from the assistant's hand-off with the question filled in.
-    page, _violations = new_page(
-        browser, viewport, locale=locale, user=forum["asker"], base_url=base
-    )
-    page.goto(f"{base}/community/new/?title=calls")
-    assert page.locator("html").get_attribute("lang") == language
-    assert page.locator("#similar-threads").count() == 1  # the hand-off's title, looked up
-    # A fresh form shows nothing similar until the title is typed.
-    page.goto(f"{base}/community/new/")
-    assert page.locator("#similar-threads").count() == 0
-    page.select_option("#id_category", str(forum[language].pk))
-    page.locator("#id_title").press_sequentially(texts["title"][:40], delay=5)
-    # Similar threads appear while typing (htmx, debounced): the earlier English one.
-    page.locator("#similar-threads").get_by_text("Calls drop after five minutes").wait_for()
-    page.fill("#id_title", texts["title"])
-    page.fill("#id_body", texts["body"])
-    assert overflow(page) == 0
-    page.locator("#thread-form button[type=submit]").click()
-    page.wait_for_url(f"{base}/community/t/*/")
-    thread = Thread.objects.get(title=texts["title"])
-    assert page.locator("h1").inner_text() == texts["title"]
-    page.context.close()
+    with time_machine.travel(start, tick=True) as clock_hand:
+        # 1. The asker comes from the assistant's hand-off with the question filled in.
+        page, _violations = new_page(
+            browser, viewport, locale=locale, user=forum["asker"], base_url=base
+        )
+        page.goto(f"{base}/community/new/?title=calls")
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("#similar-threads").count() == 1  # the hand-off's title, looked up
+        # A fresh form shows nothing similar until the title is typed.
+        page.goto(f"{base}/community/new/")
+        assert page.locator("#similar-threads").count() == 0
+        page.select_option("#id_category", str(forum[language].pk))
+        page.locator("#id_title").press_sequentially(texts["title"][:40], delay=5)
+        # Similar threads appear while typing (htmx, debounced): the earlier English one.
+        page.locator("#similar-threads").get_by_text("Calls drop after five minutes").wait_for()
+        page.fill("#id_title", texts["title"])
+        page.fill("#id_body", texts["body"])
+        assert overflow(page) == 0
+        page.locator("#thread-form button[type=submit]").click()
+        page.wait_for_url(f"{base}/community/t/*/")
+        thread = Thread.objects.get(title=texts["title"])
+        assert page.locator("h1").inner_text() == texts["title"]
+        page.context.close()
 
-    helper, _violations = new_page(
-        browser, viewport, locale=locale, user=forum["helper"], base_url=base
-    )
-    helper.goto(f"{base}/community/t/{thread.pk}/")
-    helper.fill("#reply-form textarea[name=body]", texts["answer"])
-    helper.locator("#reply-form button[type=submit]").click()
-    helper.wait_for_url(f"{base}/community/t/{thread.pk}/*")
-    assert texts["answer"] in helper.locator("#replies").inner_text()
-    helper.context.close()
+        # 2. Two hours later another member looks for questions nobody has answered yet.
+        clock_hand.move_to(start + timedelta(hours=2))
+        helper, _violations = new_page(
+            browser, viewport, locale=locale, user=forum["helper"], base_url=base
+        )
+        helper.goto(f"{base}/community/c/{forum[language].slug}/?state=unanswered")
+        helper.get_by_role("link", name=texts["title"]).click()
+        helper.wait_for_url(f"{base}/community/t/{thread.pk}/")
+        helper.fill("#reply-form textarea[name=body]", texts["answer"])
+        helper.locator("#reply-form button[type=submit]").click()
+        helper.wait_for_url(f"{base}/community/t/{thread.pk}/*")
+        assert texts["answer"] in helper.locator("#replies").inner_text()
+        assert overflow(helper) == 0
+        helper.context.close()
+        helper_post = thread.posts.get(author=forum["helper"])
+        assert helper_post.created_at >= start + timedelta(hours=2)
 
-    asker, _violations = new_page(
-        browser, viewport, locale=locale, user=forum["asker"], base_url=base
-    )
-    asker.goto(f"{base}/community/t/{thread.pk}/")
-    asker.locator("#replies button.accept").first.click()
-    asker.wait_for_url(f"{base}/community/t/{thread.pk}/")
-    assert (
-        texts["solved"] in asker.locator("h1 + .badge, .badge.text-bg-success").first.inner_text()
-    )
-    first_card = asker.locator("article").nth(1)
-    assert (
-        texts["accepted"] in first_card.inner_text() and texts["answer"] in first_card.inner_text()
-    )
-    html = asker.content()
-    assert "hidden.example" not in html and "Hidden Account Ltd" not in html
-    look(asker, f"community-thread-solved-{language}")
-    asker.context.close()
+        # The asker follows their own thread: one e-mail, in their language, names no address.
+        mail = OutboxMessage.objects.get(recipient=forum["asker"], template="community_post")
+        assert mail.language == language and "/community/unsubscribe/" in mail.body_text
+        assert "hidden.example" not in mail.body_text + mail.subject
+        link = re.search(r"/community/t/\d+/\S*", mail.body_text)
+        assert link is not None and link.group(0).startswith(f"/community/t/{thread.pk}/")
+
+        # 3. The next day the asker follows the e-mail's link, votes the answer up, accepts it.
+        clock_hand.move_to(start + timedelta(days=1, hours=1))
+        asker, _violations = new_page(
+            browser, viewport, locale=locale, user=forum["asker"], base_url=base
+        )
+        asker.goto(base + link.group(0))
+        asker.locator(f"form[action$='/p/{helper_post.pk}/vote/'] button").first.click()
+        asker.wait_for_url(f"{base}/community/t/{thread.pk}/*")
+        assert asker.locator(f"#post-{helper_post.pk} .score").inner_text() == "1"
+        asker.locator("#replies button.accept").first.click()
+        asker.wait_for_url(f"{base}/community/t/{thread.pk}/")
+        assert (
+            texts["solved"]
+            in asker.locator("h1 + .badge, .badge.text-bg-success").first.inner_text()
+        )
+        first_card = asker.locator("article").nth(1)
+        assert (
+            texts["accepted"] in first_card.inner_text()
+            and texts["answer"] in first_card.inner_text()
+        )
+        with translation.override(language):
+            reputation = gettext("%(n)s reputation") % {"n": 10 + 15}  # an up-vote, a solution
+        assert reputation in first_card.inner_text()
+        html = asker.content()
+        assert "hidden.example" not in html and "Hidden Account Ltd" not in html
+        look(asker, f"community-thread-solved-{language}")
+        asker.context.close()
+
+        # 4. Later a visitor, signed out, finds it among the solved threads.
+        clock_hand.move_to(start + timedelta(days=2))
+        visitor, _violations = new_page(browser, viewport, locale=locale, base_url=base)
+        visitor.goto(f"{base}/community/c/{forum[language].slug}/?state=solved")
+        visitor.get_by_role("link", name=texts["title"]).click()
+        visitor.wait_for_url(f"{base}/community/t/{thread.pk}/")
+        assert texts["accepted"] in visitor.locator("article").nth(1).inner_text()
+        visitor.goto(f"{base}/community/c/{forum[language].slug}/?state=unanswered")
+        assert visitor.get_by_role("link", name=texts["title"]).count() == 0
+        visitor.context.close()
     thread.refresh_from_db()
-    assert thread.accepted_post is not None
+    assert thread.accepted_post == helper_post
