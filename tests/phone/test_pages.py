@@ -179,3 +179,45 @@ def test_region_names_are_translated_on_italian_pages(open_region, simulator):
     supervisor.save()
     english = client.get("/console/phone/figures/?days=1", HTTP_ACCEPT_LANGUAGE="en")
     assert ">Italy<" in english.content.decode()
+
+
+NOTES = "INTERNAL: caller sounded annoyed; firewall SIP timer 300 s."
+
+
+def test_the_wrap_ups_notes_stay_internal_and_the_customer_reads_the_callers_language(
+    open_region, simulator
+):
+    make_account(open_region, "business", pin="246810")
+    simulator.call(["2", "246810", "2"], from_number="+393330000001")  # Italian, severity 2
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region, language="en")
+    entry = agents.call_take_next(agent=agent)
+    case = agents.call_wrap_up(agent=agent, entry=entry, notes=NOTES)
+    assert NOTES not in case.description and case.assignee == agent
+    assert case.subject == "Chiamata da +393330000001"
+    assert list(case.messages.filter(body=NOTES).values_list("is_public", flat=True)) == [False]
+    public = case.messages.get(is_public=True)
+    assert public.body.startswith(
+        "Risposta telefonica di"
+    )  # the caller's language, not the agent's
+    portal = Client()
+    portal.force_login(case.requester)
+    page = portal.get(f"/cases/{case.pk}/").content.decode()
+    assert "annoyed" not in page and "Questo caso è stato aperto durante una telefonata" in page
+
+
+def test_a_logged_phone_cases_notes_stay_internal(open_region):
+    account = make_account(open_region, "pro")
+    customer = UserFactory(account=account, email="grace@example.com", language="en")
+    agent = phone_agent(role=Role.AGENT_L1, region=open_region)
+    client = Client()
+    client.force_login(agent)
+    client.post(
+        "/console/phone/log/",
+        {"customer": "grace@example.com", "subject": "Login loop", "severity": "3", "notes": NOTES},
+    )
+    case = customer.requested_cases.get()
+    assert NOTES not in case.description and case.assignee == agent
+    portal = Client()
+    portal.force_login(customer)
+    page = portal.get(f"/cases/{case.pk}/").content.decode()
+    assert "annoyed" not in page and "opened during a phone call" in page

@@ -23,7 +23,11 @@ class TakeForm(forms.Form):
 class WrapUpForm(forms.Form):
     """Notes on the call, logged on a new case or on an existing case of the caller's account."""
 
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("An internal note: the customer does not see it."),
+    )
     subject = forms.CharField(label=_("Subject of the new case"), max_length=200, required=False)
     case = forms.IntegerField(
         label=_("Or add to case number"),
@@ -41,7 +45,11 @@ class LogCaseForm(forms.Form):
     severity = forms.TypedChoiceField(
         label=_("Severity"), choices=Severity.choices, coerce=int, initial=3
     )
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("An internal note: the customer does not see it."),
+    )
 
 
 class FiguresForm(forms.Form):

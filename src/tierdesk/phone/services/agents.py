@@ -12,7 +12,7 @@ from datetime import datetime
 import phonenumbers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tierdesk.accounts.entitlements import Capability, account_may
@@ -20,8 +20,9 @@ from tierdesk.accounts.models import User
 from tierdesk.accounts.models.support_numbers import e164_validator
 from tierdesk.tickets.choices import Channel
 from tierdesk.tickets.models import Case
+from tierdesk.tickets.permissions import may_work
 from tierdesk.tickets.selectors.cases import is_agent
-from tierdesk.tickets.services.cases import case_open, case_reply
+from tierdesk.tickets.services.cases import case_assign, case_open, case_reply
 
 from ..models import AgentPresence, Call, CallLine, QueueEntry
 from ..selectors.calls import account_requester, agent_entries, agent_lines, waiting_order
@@ -158,8 +159,9 @@ def call_wrap_up(
 
     The agent's answer is the case's first response: a public reply on the phone channel dated
     when the agent took the call (`tickets.services.cases.case_reply`, which records the first
-    response and moves the clocks). A new case starts when the call reached the queue. The notes
-    become an internal note.
+    response and moves the clocks), in the language the caller chose. A new case starts when the
+    call reached the queue, assigned to the agent. The notes become an internal note only: the
+    customer never reads them.
     """
     now = now or timezone.now()
     entry = _own_open_entry(agent, entry)
@@ -176,24 +178,22 @@ def call_wrap_up(
         requester = account_requester(account, call.caller)
         if requester is None:
             raise ValidationError({"case": _("The account has no active user to file it for.")})
-        case = case_open(
-            actor=agent,
+        with translation.override(call.language):
+            subject = subject.strip() or _("Phone call from %(number)s") % {
+                "number": call.from_number
+            }
+        case = _phone_case_open(
+            agent=agent,
             requester=requester,
-            subject=subject.strip()
-            or _("Phone call from %(number)s") % {"number": call.from_number},
-            description=notes,
+            subject=subject,
             severity=call.severity or 3,
-            channel=Channel.PHONE,
+            language=call.language,
+            opened_at=entry.entered_at,
+            taken_at=entry.taken_at,
             idempotency_key=f"phone-call-{entry.pk}",
-            now=entry.entered_at,
-        ).case
-    case_reply(
-        actor=agent,
-        case=case,
-        body=_("Answered by phone by %(agent)s.") % {"agent": agent.get_full_name() or agent.email},
-        public=True,
-        channel=Channel.PHONE,
-        now=max(entry.taken_at, case.created_at),
+        )
+    _phone_answer(
+        agent=agent, case=case, language=call.language, at=max(entry.taken_at, case.created_at)
     )
     case_reply(actor=agent, case=case, body=notes, public=False, channel=Channel.PHONE, now=now)
     entry.wrapped_up_at = now
@@ -249,30 +249,68 @@ def phone_case_log(
     severity: int,
     now: datetime | None = None,
 ) -> Case:
-    """An agent logs a phone case for a customer they picked (the call answered: first response)."""
+    """An agent logs a phone case for a customer they picked (the call answered: first response).
+
+    As for a wrap-up, the customer reads a neutral description and the agent's answer in their
+    own language; the notes are an internal note; the case is the agent's.
+    """
     if not is_agent(agent):
         raise PermissionDenied(_("Only agents log phone cases."))
     now = now or timezone.now()
+    notes = (notes or "").strip()
+    if not notes:
+        raise ValidationError({"notes": _("Write what the call was about.")})
     with transaction.atomic():
-        case = case_open(
-            actor=agent,
+        case = _phone_case_open(
+            agent=agent,
             requester=requester,
             subject=subject,
-            description=notes,
             severity=severity,
-            channel=Channel.PHONE,
-            now=now,
-        ).case
-        case_reply(
-            actor=agent,
-            case=case,
-            body=_("Answered by phone by %(agent)s.")
-            % {"agent": agent.get_full_name() or agent.email},
-            public=True,
-            channel=Channel.PHONE,
-            now=now,
+            language=requester.language,
+            opened_at=now,
+            taken_at=now,
         )
+        _phone_answer(agent=agent, case=case, language=requester.language, at=now)
+        case_reply(actor=agent, case=case, body=notes, public=False, channel=Channel.PHONE, now=now)
     return case
+
+
+def _phone_case_open(
+    *,
+    agent: User,
+    requester: User,
+    subject: str,
+    severity: int,
+    language: str,
+    opened_at: datetime,
+    taken_at: datetime,
+    idempotency_key: str | None = None,
+) -> Case:
+    """A phone case whose description the customer can read (never the agent's notes), the
+    agent's own from the moment they took the call."""
+    with translation.override(language):
+        description = _("This case was opened during a phone call with our support.")
+    case = case_open(
+        actor=agent,
+        requester=requester,
+        subject=subject,
+        description=description,
+        severity=severity,
+        channel=Channel.PHONE,
+        idempotency_key=idempotency_key,
+        now=opened_at,
+    ).case
+    if case.assignee_id is None and may_work(agent, case):
+        case = case_assign(actor=agent, case=case, assignee=agent, now=max(taken_at, opened_at))
+    return case
+
+
+def _phone_answer(*, agent: User, case: Case, language: str, at: datetime) -> None:
+    """The agent's answer on the phone, as the case's public reply in the customer's language."""
+    with translation.override(language):
+        name = agent.get_full_name() or agent.email
+        body = _("Answered by phone by %(agent)s.") % {"agent": name}
+    case_reply(actor=agent, case=case, body=body, public=True, channel=Channel.PHONE, now=at)
 
 
 __all__ = [
