@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tierdesk.assistant import PAGE_URL_NAME, STAFF_URL_NAME
 from tierdesk.assistant.choices import DecisionKind, HandoffReason, Offer
 from tierdesk.assistant.models import Conversation, FaqEntry, Handoff, Turn
 from tierdesk.assistant.retrieval import RetrievalSettings
@@ -28,6 +29,12 @@ def ask(client, question, **extra):
 
 def last_turn() -> Turn:
     return Turn.objects.select_related("handoff").latest("pk")
+
+
+def test_the_url_names_other_apps_link_are_routed():
+    """One source for the names the home, the help search and the navigation link."""
+    assert reverse(PAGE_URL_NAME) == "/assistant/"
+    assert reverse(STAFF_URL_NAME) == "/assistant/staff/"
 
 
 def test_an_italian_question_gets_the_english_entry_with_its_citation(faq):

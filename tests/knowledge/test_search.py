@@ -359,6 +359,17 @@ def test_keystrokes_are_not_content_gaps(client, category):
     assert SearchMiss.objects.get().query == "telep"
 
 
+def test_the_empty_state_suggests_the_assistant_and_the_community(client, readers, category):
+    for reader in (None, readers["free_member"]):
+        if reader is not None:
+            client.force_login(reader)
+        html = client.get(SEARCH_URL, {"q": "nothing"}).content.decode()
+        empty = html.split('id="search-empty"')[1].split("</main>")[0]  # not the widget
+        assert f'href="{reverse("assistant:page")}"' in empty
+        assert "Ask the assistant" in empty
+        assert f'href="{reverse("community:index")}"' in empty
+
+
 def test_the_empty_state_offers_a_case_only_to_who_may_open_one(client, readers, category):
     html = client.get(SEARCH_URL, {"q": "nothing"}).content.decode()
     assert reverse("tickets:new") not in html

@@ -263,6 +263,16 @@ def test_a_refused_file_opens_no_case(client, customer, settings):
     assert not list(settings.MEDIA_ROOT.rglob("*.exe"))
 
 
+def test_every_self_service_place_is_routed():
+    """A wrong URL name fails here (and on every page that lists them), never drops its link."""
+    from tierdesk.tickets.selectors.portal import SELF_SERVICE, self_service_links
+
+    assert [link.url for link in self_service_links()] == [
+        reverse(name) for name, _label in SELF_SERVICE
+    ]
+    assert reverse("assistant:page") in [link.url for link in self_service_links()]
+
+
 def test_a_basic_account_is_offered_self_service_and_no_form(client, basic_account):
     member = UserFactory(account=basic_account)
     client.force_login(member)

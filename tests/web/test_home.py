@@ -106,6 +106,26 @@ def test_visitors_see_no_private_data(client, numbers, rome):
     assert 'id="support-contacts"' not in html
 
 
+def self_service_hrefs(html):
+    """The links of the home's self-service card."""
+    card = html.split('aria-label="Self-service"')[1].split("</nav>")[0]
+    return set(re.findall(r'<a [^>]*href="([^"]+)"', card))
+
+
+def test_visitors_are_offered_the_assistant_and_the_community(client, rome):
+    hrefs = self_service_hrefs(page(client))
+    assert {reverse("assistant:page"), reverse("community:index")} <= hrefs
+
+
+def test_basic_customers_are_offered_every_self_service_place(client, rome):
+    hrefs = self_service_hrefs(page(client, UserFactory(account=account(rome, "basic"))))
+    assert hrefs == {
+        reverse("knowledge:index"),
+        reverse("assistant:page"),
+        reverse("community:index"),
+    }
+
+
 def test_no_search_box_while_the_help_center_search_is_not_routed(client, monkeypatch, rome):
     # As before the help center's search lands (issue 9): its URL name does not resolve.
     monkeypatch.setattr("tierdesk.web.views.HELP_SEARCH_URL_NAME", "knowledge:not-routed-yet")
@@ -116,14 +136,32 @@ def test_no_search_box_while_the_help_center_search_is_not_routed(client, monkey
         assert 'id="help-search"' not in html
 
 
-def test_the_search_box_goes_to_the_help_center_search_once_routed(client, settings, rome):
-    settings.ROOT_URLCONF = "tests.web.home_urls"
+def test_the_search_box_goes_to_the_help_center_search_once_routed(client, rome):
     html = page(client)
     assert re.search(r'<form method="get" action="/help/search/" role="search"', html)
     assert 'name="q"' in html
-    assert client.get("/help/search/", {"q": "vpn"}).content == b"vpn"
+    assert client.get("/help/search/", {"q": "vpn"}).status_code == 200
     html = page(client, UserFactory(account=account(rome, "basic")))
     assert 'action="/help/search/"' in html
+
+
+ASSISTANT_STAFF_LINK = re.compile(r'<a [^>]*href="/assistant/staff/"[^>]*id="assistant-staff-link"')
+
+
+@pytest.mark.parametrize(
+    "role", [Role.AGENT_L1, Role.AGENT_L2, Role.ENGINEER, Role.SUPERVISOR, Role.STAFF_ADMIN]
+)
+def test_support_staff_reach_the_assistant_staff_pages_from_their_home(client, rome, role):
+    """Conversations, unanswered questions and FAQ entries: linked as the phone figures are."""
+    user = VendorUserFactory(role=role, region=rome)
+    assert ASSISTANT_STAFF_LINK.search(page(client, user))
+    assert client.get("/assistant/staff/").status_code == 200
+
+
+def test_customers_and_visitors_get_no_link_to_the_assistant_staff_pages(client, rome):
+    assert "/assistant/staff/" not in page(client)
+    for role in ("basic", "business"):
+        assert "/assistant/staff/" not in page(client, UserFactory(account=account(rome, role)))
 
 
 # Customers --------------------------------------------------------------------------------------

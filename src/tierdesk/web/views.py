@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST, require_safe
 from tierdesk.accounts.models import User
 from tierdesk.accounts.selectors.support import account_plan_summary, support_contacts
 from tierdesk.accounts.services.people import user_language_set
+from tierdesk.assistant import STAFF_URL_NAME as ASSISTANT_STAFF_URL_NAME
+from tierdesk.assistant.selectors.chat_access import may_manage_assistant
 from tierdesk.knowledge.views.home import help_home_context
 from tierdesk.tickets.permissions import may_open_case
 from tierdesk.tickets.selectors import home as case_figures
@@ -48,6 +50,11 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "help_search_url": routed(HELP_SEARCH_URL_NAME),
         "self_service": self_service_links(),
+        # The assistant's staff pages (conversations, unanswered questions, FAQ entries), linked
+        # from the vendor's homes as their other tools are (the top bar has no room for more).
+        "assistant_staff_url": (
+            reverse(ASSISTANT_STAFF_URL_NAME) if may_manage_assistant(user) else ""
+        ),
     }
     if user.account_id is not None and user.account is not None:
         cases, open_count = case_figures.customer_open_cases(user)

@@ -20,6 +20,7 @@ from tierdesk.knowledge.models.localizing import reader_language
 from tierdesk.knowledge.selectors.articles import translations_for
 from tierdesk.web.markdown import render_markdown
 
+from .. import PAGE_URL_NAME
 from ..models import Conversation, FaqEntry, Turn
 from ..selectors.chat_access import access_handoff, access_turn, conversation_of
 from ..selectors.chat_log import conversation_turns, turn_views
@@ -75,7 +76,7 @@ def _error(request: HttpRequest, error: ValidationError) -> HttpResponse:
     if _htmx(request):
         return render(request, "assistant/_error.html", {"error": text})
     messages.error(request, text)
-    return redirect(reverse("assistant:page"))
+    return redirect(reverse(PAGE_URL_NAME))
 
 
 @require_POST
@@ -106,7 +107,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     if _htmx(request):
         turns = turn_views([_reloaded(turn.pk)], request.user, _language())
         return render(request, "assistant/_turns.html", {"turns": turns, "fresh": True})
-    return redirect(f"{reverse('assistant:page')}#turn-{turn.pk}")
+    return redirect(f"{reverse(PAGE_URL_NAME)}#turn-{turn.pk}")
 
 
 def _reloaded(pk: int) -> Turn:
@@ -123,7 +124,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         return _error(request, error)
     if _htmx(request):
         return render(request, "assistant/_feedback.html", {"turn": turn})
-    return redirect(f"{reverse('assistant:page')}#turn-{turn.pk}")
+    return redirect(f"{reverse(PAGE_URL_NAME)}#turn-{turn.pk}")
 
 
 @require_POST

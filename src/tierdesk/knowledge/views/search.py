@@ -7,10 +7,12 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from tierdesk.assistant import PAGE_URL_NAME as ASSISTANT_PAGE_URL_NAME
 from tierdesk.tickets.permissions import may_open_case
 
 from ..forms.search import SearchForm
@@ -28,8 +30,8 @@ TYPING_TRIGGER = "id_q"
 # How many misses a session remembers, so that one reader's query counts once.
 SESSION_MISSES = "knowledge_search_misses"
 SESSION_MISSES_KEPT = 50
-# The other ways to get help an empty result suggests, when they are routed.
-ASSISTANT_URL_NAME = "assistant:index"
+# The other ways to get help an empty result suggests (always routed: reversed without a
+# fallback, so that a wrong name fails instead of dropping the suggestion).
 COMMUNITY_URL_NAME = "community:index"
 
 
@@ -152,8 +154,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "previous_link": _querystring(request, page=str(number - 1)) if number > 1 else "",
         "next_link": _querystring(request, page=str(number + 1)) if number < pages else "",
         "help_home_url": routed(HELP_HOME_URL_NAME),
-        "assistant_url": routed(ASSISTANT_URL_NAME),
-        "community_url": routed(COMMUNITY_URL_NAME),
+        "assistant_url": reverse(ASSISTANT_PAGE_URL_NAME),
+        "community_url": reverse(COMMUNITY_URL_NAME),
         "new_case_url": routed("tickets:new") if may_open_case(user) else "",
         "gaps_url": routed("knowledge:gaps") if may_author(user) else "",
     }

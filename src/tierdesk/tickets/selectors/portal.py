@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tierdesk.accounts.models import User
+from tierdesk.assistant import PAGE_URL_NAME as ASSISTANT_PAGE_URL_NAME
 
 from ..choices import EventKind
 from ..models import Case, CaseEvent
@@ -28,10 +29,11 @@ PUBLIC_EVENT_KINDS = (
     EventKind.SELF_ESCALATION_DECIDED,
 )
 
-# Self-service places every plan includes: (URL name, label). Only those that exist are linked.
+# Self-service places every plan includes: (URL name, label). All are routed: a wrong name
+# fails loudly (NoReverseMatch) instead of dropping its link.
 SELF_SERVICE = (
     ("knowledge:index", _("Help center: knowledge base, guides and video tutorials")),
-    ("assistant:index", _("Virtual assistant")),
+    (ASSISTANT_PAGE_URL_NAME, _("Virtual assistant")),
     ("community:index", _("Community")),
 )
 
@@ -74,11 +76,5 @@ def public_history(case: Case) -> QuerySet[CaseEvent]:
 
 
 def self_service_links() -> list[Link]:
-    """Links to the self-service places that exist in this deployment."""
-    links = []
-    for name, label in SELF_SERVICE:
-        try:
-            links.append(Link(label=label, url=reverse(name)))
-        except NoReverseMatch:
-            continue
-    return links
+    """Links to the self-service places every plan includes."""
+    return [Link(label=label, url=reverse(name)) for name, label in SELF_SERVICE]
