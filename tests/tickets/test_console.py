@@ -491,6 +491,20 @@ def test_queue_region_defaults_to_the_agents_and_can_show_all(client, agent, cus
     assert queue_ids(there) == [far.pk]
 
 
+def test_the_region_filter_names_regions_in_the_reader_language(client, supervisor):
+    """As the home, /account/ and the phone console do (SupportRegion.display_name)."""
+    for code, name in (("jp", "Japan"), ("us", "United States"), ("au", "Australia")):
+        SupportRegionFactory(code=code, name=name, time_zone="Asia/Tokyo")
+    supervisor.language = "it"
+    supervisor.save()
+    client.force_login(supervisor)
+    html = client.get(reverse("tickets:queues")).content.decode()
+    select = html.split('id="queue-region"')[1].split("</select>")[0]
+    options = re.findall(r"<option [^>]*>([^<]+)</option>", select)
+    # In Italian's alphabetical order, after "every region".
+    assert options == ["Tutte le regioni", "Australia", "Giappone", "Italia", "Stati Uniti"]
+
+
 def test_queue_bad_filters_answer_400_with_the_reason(client, agent_l2):
     client.force_login(agent_l2)
     response = client.get(reverse("tickets:queues"), {"region": "nowhere"})

@@ -8,11 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 import tierdesk
-from tests.factories import UserFactory
+from tests.factories import UserFactory, VendorUserFactory
+from tierdesk.accounts.roles import Role
 from tierdesk.tickets.choices import EventKind, Line, Status
 from tierdesk.tickets.models import CaseEvent, SlaTimer
 from tierdesk.tickets.selectors.history_display import history_rows, history_value
@@ -225,3 +228,74 @@ def test_an_italian_customer_reads_the_history_in_italian(client, walked_case):
     text = re.sub(r"<[^>]+>", " ", html.split('id="history"')[1])
     assert "Caso aperto" in text
     assert "In attesa del cliente" in text
+
+
+def _assignee_cells(html: str) -> list[tuple[str, str]]:
+    rows = re.findall(r'<tr data-kind="assignee">(.*?)</tr>', html, re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
+    return [(row[3].strip(), row[4].strip()) for row in cells]
+
+
+def test_the_console_history_names_assignees_with_a_constant_number_of_queries(
+    client, customer, supervisor, region
+):
+    """Assignment entries store e-mails; the page shows names (else the e-mail), one query."""
+    case = case_create(actor=customer, subject="S", description="D", severity=3, now=MONDAY_10)
+    people = [
+        VendorUserFactory(role=Role.AGENT_L1, region=region, first_name="Lia", last_name="Rossi"),
+        VendorUserFactory(role=Role.AGENT_L1, region=region, first_name="Ugo", last_name="Neri"),
+        VendorUserFactory(role=Role.AGENT_L1, region=region, first_name="", last_name=""),
+    ]
+    client.force_login(supervisor)
+    url = reverse("case-detail", args=[case.pk])
+
+    def queries_after(assignee) -> int:
+        step = case.events.count()
+        case_assign(
+            actor=supervisor, case=case, assignee=assignee, now=MONDAY_10 + timedelta(minutes=step)
+        )
+        client.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    one = queries_after(people[0])
+    for person in people[1:]:
+        assert queries_after(person) == one
+    assert queries_after(None) == one
+    html = client.get(url).content.decode()
+    assert _assignee_cells(html) == [
+        ("", "Lia Rossi"),
+        ("Lia Rossi", "Ugo Neri"),
+        ("Ugo Neri", people[2].email),  # no name: the e-mail, as the "Who" column does
+        (people[2].email, ""),
+    ]
+    history = html.split('id="history"')[1].split("</table>")[0]
+    for person in people[:2]:
+        assert person.email not in history
+
+
+def test_an_assignee_who_left_keeps_the_stored_e_mail(customer, agent):
+    case = case_create(actor=customer, subject="S", description="D", severity=3, now=MONDAY_10)
+    case_assign(actor=agent, case=case, assignee=agent, now=MONDAY_10)
+    event = case.events.get(kind=EventKind.ASSIGNEE)
+    event.after = "gone@vendor.example"
+    assert history_rows([event])[0].after == "gone@vendor.example"
+
+
+def test_the_portal_history_names_support_staff_never_by_e_mail(client, customer, region):
+    """Customers see an agent's name, or "Support": never the vendor's e-mails."""
+    nameless = VendorUserFactory(role=Role.AGENT_L1, region=region, first_name="", last_name="")
+    case = case_create(actor=customer, subject="S", description="D", severity=3, now=MONDAY_10)
+    case_assign(actor=nameless, case=case, assignee=nameless, now=MONDAY_10)
+    case_reply(
+        actor=nameless,
+        case=case,
+        body="Send logs",
+        then_status=Status.WAITING,
+        now=MONDAY_10 + timedelta(minutes=1),
+    )
+    html = _history_html(client, customer, case)
+    assert "Status: Open → Waiting on customer" in re.sub(r"<[^>]+>", " ", html)
+    assert "(Support)" in html
+    assert nameless.email not in client.get(reverse("case-detail", args=[case.pk])).content.decode()

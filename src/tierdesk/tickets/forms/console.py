@@ -27,6 +27,10 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(target, message)
 
 
+def _by_display_name(region: SupportRegion) -> str:
+    return region.display_name.casefold()
+
+
 class QueueFilterForm(forms.Form):
     """Which queue to show: a line the user works, a region (or all), a page."""
 
@@ -58,8 +62,13 @@ class QueueFilterForm(forms.Form):
         region_widget = self.fields["region"].widget
         assert isinstance(region_widget, forms.Select)
         # Lazy: an htmx poll of the table never renders the select, so never reads the regions.
+        # Names in the reader's language (SupportRegion.display_name, as every other page),
+        # in that language's order.
         region_widget.choices = CallableChoiceIterator(
-            lambda: [("all", _("All regions")), *((str(r.pk), r.name) for r in regions)]
+            lambda: [
+                ("all", _("All regions")),
+                *((str(r.pk), r.display_name) for r in sorted(regions, key=_by_display_name)),
+            ]
         )
         self.default_line = lines[0] if lines else ""
         self.default_region = default_region

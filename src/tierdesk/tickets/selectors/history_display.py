@@ -2,8 +2,9 @@
 
 One formatter for the console and the portal. Each entry's kind is shown by its `EventKind`
 label; its values by the labels of their vocabularies (statuses, lines, targets, decisions,
-reasons, channels), severities as "S1"..."S4", cases as "#12" and instants in the viewer's
-time zone (the active one, set from the signed-in user's profile).
+reasons, channels), severities as "S1"..."S4", cases as "#12", instants in the viewer's
+time zone (the active one, set from the signed-in user's profile) and the people an assignment
+names (stored as e-mails, the one stable key) by their names: full name, else e-mail.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tierdesk.accounts.models import User
 from tierdesk.web.formats import format_when
 
 from ..choices import Channel, EscalationReason, EventKind, Line, Status, TargetKind
@@ -130,16 +132,40 @@ def history_value(kind: str, value: object) -> str:
     return _plain(value)
 
 
+def _people_names(events: list[CaseEvent]) -> dict[str, str]:
+    """The name to show for each e-mail an assignment entry names: one query for all of them."""
+    emails = {
+        value
+        for event in events
+        if event.kind == EventKind.ASSIGNEE
+        for value in (event.before, event.after)
+        if isinstance(value, str) and value
+    }
+    if not emails:
+        return {}
+    people = User.objects.filter(email__in=emails).only("email", "first_name", "last_name")
+    return {person.email: person.get_full_name() or person.email for person in people}
+
+
+def _value(event: CaseEvent, value: object, names: dict[str, str]) -> str:
+    if event.kind == EventKind.ASSIGNEE and isinstance(value, str):
+        # Someone no longer in the database keeps the e-mail the entry stored.
+        return names.get(value, value)
+    return history_value(event.kind, value)
+
+
 def history_rows(events: Iterable[CaseEvent]) -> list[HistoryRow]:
     """The entries as rows to show, in the order given."""
+    events = list(events)
+    names = _people_names(events)
     return [
         HistoryRow(
             at=event.at,
             actor=event.actor,
             kind=event.kind,
             label=_label(EventKind, event.kind),
-            before=history_value(event.kind, event.before),
-            after=history_value(event.kind, event.after),
+            before=_value(event, event.before, names),
+            after=_value(event, event.after, names),
             note=event.note,
         )
         for event in events
