@@ -172,6 +172,40 @@ def test_a_hidden_reply_is_not_on_the_page_but_moderators_see_it(people, solved)
     assert f'id="post-{reply.pk}"' in client_for(people["agent"]).get(url).content.decode()
 
 
+def toasts(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_each_moderation_action_confirms_itself(people, categories, solved):
+    """Hide, show, dismiss, ban, unban: each ends on its page with a toast, as flagging does."""
+    flagged = solved.posts.get(body__startswith="Raise the")
+    moderator = client_for(people["agent"])
+    url = reverse("community:post-moderate", args=[flagged.pk])
+    expected = {
+        "hide": "Hidden: only moderators see this post.",
+        "unhide": "The post is visible again.",
+        "dismiss": "The flags are dismissed; the post stays visible.",
+        "ban": "Grace Hopper can no longer post in the community.",
+        "unban": "Grace Hopper may post in the community again.",
+    }
+    for action, toast in expected.items():
+        response = moderator.post(url, {"action": action, "next": "queue"}, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("community:moderation")
+        assert toasts(response) == [toast], action
+        assert 'class="toast-container' in response.content.decode()
+    question = solved.posts.get(is_question=True)
+    response = moderator.post(
+        reverse("community:post-moderate", args=[question.pk]), {"action": "hide"}, follow=True
+    )
+    assert toasts(response) == ["This thread is hidden: only moderators see it."]
+    # A refused action says why, and confirms nothing.
+    staff_post = answer(people["agent"], solved, "Check the **greeting** file.")
+    response = moderator.post(
+        reverse("community:post-moderate", args=[staff_post.pk]), {"action": "ban"}, follow=True
+    )
+    assert toasts(response) == ["Moderators cannot be banned."]
+
+
 def test_the_similar_fragment(people, categories, solved):
     response = client_for().get(
         reverse("community:similar"), {"title": "chiamate che cadono dopo cinque minuti"}

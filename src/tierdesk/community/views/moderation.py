@@ -66,19 +66,29 @@ def post_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     actor: User = request.user  # type: ignore[assignment]
     note = request.POST.get("note", "")[:300]
+    author = {"name": display_name(post.author)}
     if action == "hide":
         moderation.post_hide(actor=actor, post=post, hidden=True, note=note)
+        if post.is_question:
+            messages.success(request, _("This thread is hidden: only moderators see it."))
+        else:
+            messages.success(request, _("Hidden: only moderators see this post."))
     elif action == "unhide":
         moderation.post_hide(actor=actor, post=post, hidden=False, note=note)
+        messages.success(request, _("The post is visible again."))
     elif action == "dismiss":
         moderation.flags_dismiss(actor=actor, post=post, note=note)
+        messages.success(request, _("The flags are dismissed; the post stays visible."))
     elif action == "ban":
         try:
             moderation.user_ban(actor=actor, user=post.author, banned=True, note=note)
         except ValidationError as exc:
             service_error(request, exc)
+        else:
+            messages.success(request, _("%(name)s can no longer post in the community.") % author)
     elif action == "unban":
         moderation.user_ban(actor=actor, user=post.author, banned=False, note=note)
+        messages.success(request, _("%(name)s may post in the community again.") % author)
     else:
         messages.error(request, _("Choose an action."))
     if request.POST.get("next") == "queue":
