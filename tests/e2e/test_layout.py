@@ -11,11 +11,12 @@ from tests.e2e.browsing import (
     PHONE,
     WIDTHS,
     keep,
+    new_page,
     open_page,
     overflow,
     serious_violations,
 )
-from tests.factories import DEFAULT_PASSWORD, StaffAdminFactory
+from tests.factories import DEFAULT_PASSWORD, StaffAdminFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -80,6 +81,36 @@ def test_a_staff_admins_menu_fits_both_widths(browser, live_server):
         if width == "desktop":
             assert page.locator("header.site-header").bounding_box()["height"] < 80
         assert violations == []
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_a_toast_never_covers_the_assistant_button(browser, live_server, width):
+    """A confirmation (bottom right) and the assistant's button (bottom left) side by side on a
+    desktop; on a phone the toast is nearly as wide as the window and sits above the button."""
+    from playwright.sync_api import expect
+
+    customer = UserFactory(first_name="Ada", last_name="Lovelace")
+    page, violations = new_page(browser, WIDTHS[width], user=customer, base_url=live_server.url)
+    page.goto(live_server.url + "/profile/")
+    page.click("#profile-form button[type=submit]")
+    toast = page.locator(".messages .toast")
+    expect(toast).to_be_visible()
+    expect(toast).to_contain_text("Your profile is saved.")
+    keep(page, f"toast-{width}")
+    button = page.locator(".assistant-toggle").bounding_box()
+    box = toast.bounding_box()
+    assert button is not None and box is not None
+    apart = (
+        box["x"] >= button["x"] + button["width"]
+        or button["x"] >= box["x"] + box["width"]
+        or box["y"] + box["height"] <= button["y"]
+        or button["y"] + button["height"] <= box["y"]
+    )
+    assert apart, f"the toast {box} covers the assistant's button {button}"
+    # Nothing else moved: the toast stays at the bottom of the window, in it.
+    assert box["y"] + box["height"] <= WIDTHS[width]["height"]
+    assert box["y"] > WIDTHS[width]["height"] / 2
+    assert violations == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
