@@ -68,7 +68,9 @@ def test_the_author_attaches_an_image_and_gets_its_address_and_a_markdown_link(
     assert len(stored_files(media_root)) == 1
     served = asker.client.get(body["url"])
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
-    served.close()
+    # Read to its end, which closes it the test client's way: calling close() sends
+    # request_finished, whose handler closes PostgreSQL's connection inside the test's transaction.
+    assert b"".join(served.streaming_content) == PNG
     # The post lists it, and the markdown link renders as a link in the post's text.
     detail = Api().get(f"/threads/{question.thread_id}").json()
     assert detail["question"]["images"] == [body["url"]]
