@@ -11,6 +11,7 @@ not severity 1. Query, path and form values arrive as text and are read lenientl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from ninja import Field, Path, Schema
@@ -99,3 +100,24 @@ class PageNumbers(PageNumberPagination):
 
     def __init__(self, *, page_size: int = 50, **kwargs: Any) -> None:
         super().__init__(page_size=page_size, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+class PageRows:
+    """A queryset for ninja's paginators: they count and slice it; only the page asked for is
+    read, and each of its objects becomes an answer row."""
+
+    def __init__(self, queryset: Any, row: Callable[[Any], dict[str, Any]]) -> None:
+        self.queryset = queryset
+        self.row = row
+
+    def all(self) -> PageRows:
+        return self
+
+    def count(self) -> int:
+        return int(self.queryset.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [self.row(found) for found in self.queryset[window]]

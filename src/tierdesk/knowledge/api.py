@@ -21,6 +21,7 @@ from tierdesk.config.api_types import (
     MAX_OFFSET,
     READ_ERRORS,
     WRITE_ERRORS,
+    PageRows,
     Pagination,
     PathId,
     PathSlug,
@@ -117,26 +118,7 @@ def article_list(
     rows = reads.article_list(
         _reader(request), language=language, category=category, tag=tag, status=status
     )
-    return _ArticleRows(rows)
-
-
-class _ArticleRows:
-    """A paginated list of translations answered as ArticleOut rows (one query a page)."""
-
-    def __init__(self, queryset: Any) -> None:
-        self.queryset = queryset
-
-    def all(self) -> "_ArticleRows":
-        return self
-
-    def count(self) -> int:
-        return int(self.queryset.count())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        return [reads.article_row(t) for t in self.queryset[window]]
+    return PageRows(rows, reads.article_row)
 
 
 @router.get(
@@ -170,12 +152,7 @@ def video_list(
     ] = None,
 ) -> Any:
     """The published videos the caller may see, newest first."""
-    return _VideoRows(reads.api_videos(_reader(request), language=language))
-
-
-class _VideoRows(_ArticleRows):
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        return reads.video_rows(self.queryset[window])
+    return PageRows(reads.api_videos(_reader(request), language=language), reads.video_row)
 
 
 @router.get("/videos/{slug}", response={200: VideoDetailOut, **READ_ERRORS}, auth=READ_AUTH)

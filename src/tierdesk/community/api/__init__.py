@@ -23,6 +23,7 @@ from tierdesk.config.api_types import (
     MAX_OFFSET,
     READ_ERRORS,
     WRITE_ERRORS,
+    PageRows,
     Pagination,
     PathId,
     PathSlug,
@@ -358,7 +359,7 @@ def flagged(request: HttpRequest) -> list[dict[str, Any]]:
 def moderation_log(request: HttpRequest) -> Any:
     """The audit log: every moderator action, newest first (`limit`, `offset`); moderators and
     members by display name."""
-    return rows.Rows(forum_pages.audit_log(_moderator(request)), rows.moderation_row)
+    return PageRows(forum_pages.audit_log(_moderator(request)), rows.moderation_row)
 
 
 @router.post("/posts/{post_id}/moderation", response={200: PostOut, **WRITE_ERRORS})

@@ -5,10 +5,11 @@ a customer account.
 """
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
+
+from tierdesk.config.api_types import PageRows
 
 from ..models import ModerationAction, Post, PostImage, Thread
 from ..selectors import forum_pages
@@ -74,29 +75,8 @@ def post_view(post: Post) -> forum_pages.PostView:
     )
 
 
-class Rows:
-    """A queryset for ninja's paginator: it counts and slices the queryset, and each slice's
-    objects become answer rows (only the page asked for is read)."""
-
-    def __init__(self, queryset: Any, row: Callable[[Any], dict[str, Any]]) -> None:
-        self.queryset = queryset
-        self.row = row
-
-    def all(self) -> "Rows":
-        return self
-
-    def count(self) -> int:
-        return int(self.queryset.count())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        return [self.row(found) for found in self.queryset[window]]
-
-
-def thread_rows(queryset: Any) -> Rows:
-    return Rows(queryset.prefetch_related("tags"), thread_row)
+def thread_rows(queryset: Any) -> PageRows:
+    return PageRows(queryset.prefetch_related("tags"), thread_row)
 
 
 # Markdown's punctuation in a link's text, escaped so that a file's name stays plain text.

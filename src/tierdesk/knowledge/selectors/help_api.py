@@ -176,7 +176,7 @@ def guide_detail(user: Viewer | None, *, slug: str, language: str) -> dict[str, 
     return {**_guide_row(guide, language), "chapters": rows}
 
 
-def _video_row(video: Video) -> dict[str, Any]:
+def video_row(video: Video) -> dict[str, Any]:
     return {
         "slug": video.slug,
         "language": video.language,
@@ -196,16 +196,11 @@ def api_videos(user: Viewer | None, *, language: str | None = None) -> QuerySet[
     return queryset.order_by("-created_at", "pk")
 
 
-def video_rows(videos: Any) -> list[dict[str, Any]]:
-    """A page of videos as VideoOut."""
-    return [_video_row(video) for video in videos]
-
-
 def video_detail(user: Viewer | None, *, slug: str) -> dict[str, Any]:
     """A video with its chapters and transcript lines; Http404 when the caller may not see it."""
     video = access_video(user, slug=slug)
     return {
-        **_video_row(video),
+        **video_row(video),
         "description_markdown": video.description,
         "description_html": str(render_markdown(video.description)),
         "chapters": list(video.chapters.order_by("start_seconds").values("start_seconds", "title")),
