@@ -166,9 +166,7 @@ def call_wrap_up(
     now = now or timezone.now()
     entry = _own_open_entry(agent, entry)
     call = entry.call
-    notes = (notes or "").strip()
-    if not notes:
-        raise ValidationError({"notes": _("Write what the call was about.")})
+    notes = _notes_required(notes)
     account = call.account
     assert account is not None and entry.taken_at is not None
     if case is not None:
@@ -257,9 +255,7 @@ def phone_case_log(
     if not is_agent(agent):
         raise PermissionDenied(_("Only agents log phone cases."))
     now = now or timezone.now()
-    notes = (notes or "").strip()
-    if not notes:
-        raise ValidationError({"notes": _("Write what the call was about.")})
+    notes = _notes_required(notes)
     with transaction.atomic():
         case = _phone_case_open(
             agent=agent,
@@ -273,6 +269,14 @@ def phone_case_log(
         _phone_answer(agent=agent, case=case, language=requester.language, at=now)
         case_reply(actor=agent, case=case, body=notes, public=False, channel=Channel.PHONE, now=now)
     return case
+
+
+def _notes_required(notes: str) -> str:
+    """The call's notes, stripped; a ValidationError when there are none."""
+    notes = (notes or "").strip()
+    if not notes:
+        raise ValidationError({"notes": _("Write what the call was about.")})
+    return notes
 
 
 def _phone_case_open(

@@ -215,13 +215,19 @@ def step_severity(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceRe
             language=call.language,
             wait_seconds=wait,
         )
+    return _enqueue(call, entry, urls, wait)
+
+
+def _enqueue(call: Call, entry: QueueEntry, urls: Urls, wait_seconds: int | None) -> VoiceResponse:
+    """The caller on hold in the entry's queue: the wait URL plays music, the action hears how
+    they left it; `wait_seconds`, when given, is announced first."""
     return prompts.enqueue(
         VoiceResponse(),
         queue=queue_name(entry),
         action=urls.dequeued,
         wait_url=urls.wait,
         language=call.language,
-        wait_seconds=wait,
+        wait_seconds=wait_seconds,
     )
 
 
@@ -245,14 +251,7 @@ def step_hold(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceRespon
         call.state = Call.State.CALLBACK
         call.save(update_fields=["state"])
         return prompts.callback_booked(call.from_number, call.language)
-    return prompts.enqueue(
-        VoiceResponse(),
-        queue=queue_name(entry),
-        action=urls.dequeued,
-        wait_url=urls.wait,
-        language=call.language,
-        wait_seconds=None,
-    )
+    return _enqueue(call, entry, urls, None)
 
 
 def _taken_entry(call: Call) -> QueueEntry | None:
@@ -342,14 +341,7 @@ def step_dialed(call: Call, digits: str, urls: Urls, now: datetime) -> VoiceResp
     waiting = _waiting_entry(call)
     if waiting is not None:
         _position, wait = entry_estimate(waiting, now=now)
-        return prompts.enqueue(
-            VoiceResponse(),
-            queue=queue_name(waiting),
-            action=urls.dequeued,
-            wait_url=urls.wait,
-            language=call.language,
-            wait_seconds=wait,
-        )
+        return _enqueue(call, waiting, urls, wait)
     entry = _taken_entry(call)
     if digits in DIAL_CONNECTED or entry is None:
         if call.ended_at is None:
