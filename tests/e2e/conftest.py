@@ -49,3 +49,17 @@ def browser() -> Iterator[object]:
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def quiet_assistant(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The assistant answers with its best entry (threshold 0) and never asks which one was
+    meant (margin 0): the engine's calibration has its own tests, the pages are checked here.
+    With no entry it still cannot answer, and asking for a person hands off at any threshold."""
+    from tierdesk.assistant.retrieval import RetrievalSettings
+    from tierdesk.assistant.selectors import faq_index
+
+    monkeypatch.setattr(faq_index, "RETRIEVAL", RetrievalSettings(threshold=0.0, margin=0.0))
+    faq_index.assistant_index_forget()
+    yield
+    faq_index.assistant_index_forget()

@@ -16,9 +16,6 @@ from tests.factories import (
 )
 from tierdesk.accounts.models import SupportNumber
 from tierdesk.assistant.models import FaqEntry
-from tierdesk.assistant.retrieval import RetrievalSettings
-from tierdesk.assistant.selectors import faq_index
-from tierdesk.assistant.selectors.faq_index import assistant_index_forget
 from tierdesk.tickets.choices import Channel
 from tierdesk.tickets.models import Case
 
@@ -28,11 +25,7 @@ ALWAYS_OPEN = [(day, 0, 1440) for day in range(7)]
 
 
 @pytest.fixture
-def world(db, monkeypatch):
-    # The engine's calibration has its own tests; here the best entry answers (threshold 0)
-    # and it never asks which one (margin 0), so the page's behaviour is what is checked.
-    monkeypatch.setattr(faq_index, "RETRIEVAL", RetrievalSettings(threshold=0.0, margin=0.0))
-    assistant_index_forget()
+def world(db, quiet_assistant):
     for question, phrasings, answer in (
         (
             "How many people can join a meeting?",
@@ -60,8 +53,7 @@ def world(db, monkeypatch):
         support_plan=SupportPlanFactory(code="access"),
         region=region,
     )
-    yield {"customer": UserFactory(account=account, email="ada@acme.example")}
-    assistant_index_forget()
+    return {"customer": UserFactory(account=account, email="ada@acme.example")}
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1366px"])

@@ -25,9 +25,6 @@ from tests.e2e.test_case_core_walk import Walk
 from tests.factories import AccountFactory, LicensePlanFactory, UserFactory, VendorUserFactory
 from tierdesk.accounts.roles import Role
 from tierdesk.assistant.models import FaqEntry, Turn
-from tierdesk.assistant.retrieval import RetrievalSettings
-from tierdesk.assistant.selectors import faq_index
-from tierdesk.assistant.selectors.faq_index import assistant_index_forget
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -38,16 +35,6 @@ QUESTION = {
 OTHER_WORDS = {"en": "export contacts as csv", "it": "esportare i contatti in csv"}
 UNSURE = "I am not sure I can answer that correctly. These may help:"
 ANSWER = "Open **Contacts**, choose *Export* and pick CSV."
-
-
-@pytest.fixture
-def quiet_assistant(monkeypatch):
-    # With no entry it cannot answer (unsure); once one exists, the best entry answers (the
-    # engine's threshold has its own tests), so the pages' behaviour is what is checked here.
-    monkeypatch.setattr(faq_index, "RETRIEVAL", RetrievalSettings(threshold=0.0, margin=0.0))
-    assistant_index_forget()
-    yield
-    assistant_index_forget()
 
 
 def _ask(page, question: str):

@@ -33,9 +33,6 @@ from tests.factories import (
 )
 from tierdesk.accounts.models import SupportNumber
 from tierdesk.accounts.roles import Role
-from tierdesk.assistant.retrieval import RetrievalSettings
-from tierdesk.assistant.selectors import faq_index
-from tierdesk.assistant.selectors.faq_index import assistant_index_forget
 from tierdesk.phone.models import QueueEntry
 from tierdesk.phone.services.agents import ring_number_set
 from tierdesk.phone.simulator import Simulator, django_transport
@@ -47,15 +44,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 ALWAYS_OPEN = [(day, 0, 1440) for day in range(7)]
 PIN = "481516"
 ASK_FOR_A_PERSON = {"en": "I need to talk to a person", "it": "Vorrei parlare con una persona"}
-
-
-@pytest.fixture
-def quiet_assistant(monkeypatch):
-    # The engine's threshold has its own tests; asking for a person hands off at any threshold.
-    monkeypatch.setattr(faq_index, "RETRIEVAL", RetrievalSettings(threshold=0.0, margin=0.0))
-    assistant_index_forget()
-    yield
-    assistant_index_forget()
 
 
 @pytest.mark.parametrize(("width", "lang"), [("desktop", "en"), ("phone", "it")])
